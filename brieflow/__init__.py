@@ -1,0 +1,31 @@
+"""brieflow: cited, checkable briefs of Chinese and English news articles."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from . import errors
+from .config import Settings, load_settings
+from .engines import BriefOptions, get_engine
+from .errors import BrieflowError
+from .models import Article, Brief, KeyPoint, Paragraph, Theme, Viewpoint
+from .pipeline import brief, load
+from .render import get_renderer
+
+__all__ = [
+    "Article",
+    "Brief",
+    "BriefOptions",
+    "BrieflowError",
+    "KeyPoint",
+    "Paragraph",
+    "Settings",
+    "Theme",
+    "Viewpoint",
+    "brief",
+    "errors",
+    "get_engine",
+    "get_renderer",
+    "load",
+    "load_settings",
+]

@@ -1,0 +1,93 @@
+"""Checks of a brief against its article: citation range, shape and language.
+
+Every engine's brief goes through `run_checks`; the report travels with the brief.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .models import Article, Brief, CheckReport, Finding
+from .nlp.lang import detect_language
+
+MIN_GROUPS, MAX_GROUPS = 2, 4
+MIN_POINTS, MAX_POINTS = 2, 4
+
+
+def check_range(brief: Brief, article: Article) -> list[Finding]:
+    """Every statement cites at least one existing paragraph, in sorted order."""
+    numbers = article.numbers
+    findings = []
+    for where, statement in brief.statements():
+        cites = statement.citations
+        if not cites:
+            findings.append(Finding("range", where, "no citation"))
+            continue
+        missing = [c for c in cites if c not in numbers]
+        if missing:
+            last = max(numbers) if numbers else 0
+            findings.append(
+                Finding(
+                    "range",
+                    where,
+                    f"cites paragraph {', '.join(map(str, missing))}, "
+                    f"but the article has paragraphs 1-{last}",
+                )
+            )
+        if list(cites) != sorted(set(cites)):
+            findings.append(Finding("range", where, "citations are not sorted and unique", "warning"))
+    return findings
+
+
+def check_shape(brief: Brief, article: Article) -> list[Finding]:
+    """2-4 titled groups of 2-4 points; fewer is a warning when the article is short."""
+    findings = []
+    n = len(brief.themes)
+    short = len(article.paragraphs) < 4
+    if not brief.viewpoint.text.strip():
+        findings.append(Finding("shape", "viewpoint", "the core viewpoint is empty"))
+    if n > MAX_GROUPS:
+        findings.append(Finding("shape", "brief", f"{n} groups; at most {MAX_GROUPS}"))
+    elif n < MIN_GROUPS:
+        findings.append(
+            Finding("shape", "brief", f"{n} group(s); {MIN_GROUPS}-{MAX_GROUPS} expected", "warning")
+        )
+    for g, theme in enumerate(brief.themes, start=1):
+        if not theme.title.strip():
+            findings.append(Finding("shape", f"group {g}", "the group has no title"))
+        k = len(theme.points)
+        if k > MAX_POINTS or k == 0:
+            findings.append(Finding("shape", f"group {g}", f"{k} points; 1-{MAX_POINTS} allowed"))
+        elif k < MIN_POINTS and not short:
+            findings.append(
+                Finding("shape", f"group {g}", f"{k} point; {MIN_POINTS}-{MAX_POINTS} expected", "warning")
+            )
+    return findings
+
+
+def check_language(brief: Brief, article: Article) -> list[Finding]:
+    """Each statement is written in the brief's language."""
+    findings = []
+    for where, statement in brief.statements():
+        found = detect_language(statement.text, default=brief.language)
+        if found != brief.language:
+            findings.append(
+                Finding("language", where, f"written in {found}, but the brief is in {brief.language}")
+            )
+    return findings
+
+
+CHECKS = {"range": check_range, "shape": check_shape, "language": check_language}
+
+
+def run_checks(brief: Brief, article: Article, names: tuple[str, ...] | None = None) -> CheckReport:
+    """Run the named checks (all by default) and return the report (actions kept)."""
+    names = names or tuple(CHECKS)
+    findings: list[Finding] = []
+    for name in names:
+        findings.extend(CHECKS[name](brief, article))
+    return CheckReport(checks=names, findings=tuple(findings), actions=brief.checks.actions)
+
+
+def with_checks(brief: Brief, article: Article) -> Brief:
+    return replace(brief, checks=run_checks(brief, article))

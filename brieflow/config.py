@@ -1,0 +1,108 @@
+"""Settings: defaults < config file < BRIEFLOW_* environment < explicit overrides (CLI flags).
+
+The config file is TOML: `$BRIEFLOW_CONFIG`, else `$XDG_CONFIG_HOME/brieflow/config.toml`
+(`~/.config/brieflow/config.toml`). Keys are the field names below, e.g. `engine = "llm"`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "brieflow"
+
+
+@dataclass(frozen=True)
+class Settings:
+    engine: str = "extractive"
+    language: str | None = None  # None: the article's language (extractive) / "en" (llm)
+    format: str = "text"
+    db: str | None = None  # None: <data dir>/brieflow.db
+    # input fetching
+    fetch_timeout: float = 15.0
+    fetch_max_bytes: int = 5_000_000
+    fetch_max_redirects: int = 5
+    fetch_retries: int = 2
+    block_private: bool = False
+    # llm engine
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 120.0
+    llm_max_retries: int = 4
+    llm_context_chars: int = 12_000
+    on_fail: str = "trim"  # "trim" | "error"
+    cache_dir: str | None = None
+
+    def __repr__(self) -> str:  # keys never appear in output or logs
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        if shown.get("llm_api_key"):
+            shown["llm_api_key"] = "***"
+        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.db) if self.db else default_data_dir() / "brieflow.db"
+
+
+def _config_path() -> Path:
+    if explicit := os.environ.get("BRIEFLOW_CONFIG"):
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "brieflow" / "config.toml"
+
+
+def _coerce(name: str, value: Any, origin: str) -> Any:
+    kind = next(f.type for f in fields(Settings) if f.name == name)
+    try:
+        if kind == "bool":
+            if isinstance(value, str):
+                if value.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                    raise ValueError(value)
+                return value.lower() in ("1", "true", "yes", "on")
+            return bool(value)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return None if value is None else str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{name} = {value!r} is not a valid {kind}", source=origin, hint="fix the value"
+        ) from None
+
+
+def load_settings(overrides: dict[str, Any] | None = None, *, env: dict[str, str] | None = None) -> Settings:
+    """Settings from every layer; `overrides` with value None are ignored."""
+    env = dict(os.environ) if env is None else env
+    names = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    path = Path(env["BRIEFLOW_CONFIG"]) if "BRIEFLOW_CONFIG" in env else _config_path()
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"invalid TOML: {exc}", source=str(path)) from None
+        for key, value in data.items():
+            if key not in names:
+                raise ConfigError(
+                    f"unknown setting {key!r}", source=str(path), hint=f"known: {', '.join(sorted(names))}"
+                )
+            values[key] = _coerce(key, value, str(path))
+    for name in names:
+        if (value := env.get(f"BRIEFLOW_{name.upper()}")) is not None:
+            values[name] = _coerce(name, value, f"BRIEFLOW_{name.upper()}")
+    if "llm_api_key" not in values and env.get("OPENAI_API_KEY"):
+        values["llm_api_key"] = env["OPENAI_API_KEY"]
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = value
+    return replace(Settings(), **values)

@@ -1,0 +1,103 @@
+"""The BrieflowError hierarchy: the library raises these and never prints or exits.
+
+Each class carries the CLI exit code it maps to, so every edge reports failures the same way.
+"""
+
+from __future__ import annotations
+
+
+class BrieflowError(Exception):
+    """Base of every error brieflow raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+
+    def __init__(self, message: str, *, source: str | None = None, hint: str | None = None):
+        self.message = message
+        self.source = source
+        self.hint = hint
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        """One line: which input, what is wrong, how to fix it."""
+        parts = []
+        if self.source:
+            parts.append(f"{self.source}: ")
+        parts.append(self.message)
+        if self.hint:
+            parts.append(f" ({self.hint})")
+        return "".join(parts)
+
+
+class InputError(BrieflowError):
+    exit_code = 3
+    http_status = 400
+
+
+class UnsupportedFormat(InputError):
+    http_status = 415
+
+
+class EmptyArticle(InputError):
+    http_status = 422
+
+
+class DecodeError(InputError):
+    pass
+
+
+class FetchError(InputError):
+    http_status = 502
+
+
+class EngineError(BrieflowError):
+    exit_code = 4
+    http_status = 502
+
+
+class UnknownEngine(EngineError):
+    http_status = 400
+
+
+class EngineUnavailable(EngineError):
+    http_status = 503
+
+
+class EngineResponseError(EngineError):
+    pass
+
+
+class CheckError(BrieflowError):
+    exit_code = 5
+    http_status = 422
+
+
+class StoreError(BrieflowError):
+    exit_code = 6
+
+
+class NotFound(StoreError):
+    http_status = 404
+
+
+class ConfigError(BrieflowError):
+    exit_code = 7
+    http_status = 400
+
+
+__all__ = [
+    "BrieflowError",
+    "InputError",
+    "UnsupportedFormat",
+    "EmptyArticle",
+    "DecodeError",
+    "FetchError",
+    "EngineError",
+    "UnknownEngine",
+    "EngineUnavailable",
+    "EngineResponseError",
+    "CheckError",
+    "StoreError",
+    "NotFound",
+    "ConfigError",
+]

@@ -1,0 +1,56 @@
+"""Publication times normalised to "YYYY-MM-DD HH:MM" (or "YYYY-MM-DD" when no time is known)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_PATTERNS = [
+    # 2025-08-01 08:41[:12], 2025/08/01T08:41, 2025.08.01 08:41
+    re.compile(
+        r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
+        r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2}))?"
+    ),
+    # 2025年8月1日 08:41 / 2025年08月01日08时41分
+    re.compile(
+        r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+        r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2}))?"
+    ),
+]
+
+
+def normalize_published(value: object) -> str | None:
+    """The time in `value` as "YYYY-MM-DD HH:MM", "YYYY-MM-DD", or None if there is none.
+
+    Absolute dates only: relative phrases ("3 hours ago", "昨天") are never guessed.
+    Timezone offsets are dropped: the wall-clock time as published is kept.
+    """
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value > 1e11:  # milliseconds
+            value = value / 1000
+        return datetime.utcfromtimestamp(value).strftime("%Y-%m-%d %H:%M")
+    text = str(value).strip()
+    if not text:
+        return None
+    for pattern in _PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        try:
+            datetime(y, mo, d)
+        except ValueError:
+            continue
+        if m["H"] is not None:
+            h, mi = int(m["H"]), int(m["M"])
+            if h < 24 and mi < 60:
+                return f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}"
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    for fmt in ("%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z", "%d %b %Y %H:%M"):
+        try:
+            return datetime.strptime(text, fmt).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            continue
+    return None

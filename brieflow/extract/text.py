@@ -1,0 +1,95 @@
+"""Plain-text and Markdown articles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import EmptyArticle
+from ..models import Article
+from . import Item, register
+from .decode import decode_text
+from .dates import normalize_published
+from .paragraphs import looks_like_title, parse_source_line, split_paragraphs
+
+
+def article_from_paragraphs(
+    paragraphs: list[str], name: str, *, find_title: bool = True, **meta: Any
+) -> Article:
+    """An Article from paragraph strings; an optional first-line title and a `source·time` line
+    are taken as metadata when no explicit value was given."""
+    paragraphs = [p.strip() for p in paragraphs if p and p.strip()]
+    if find_title and meta.get("title") is None and len(paragraphs) > 1:
+        if looks_like_title(paragraphs[0]):
+            meta["title"] = paragraphs.pop(0)
+            if paragraphs and (parsed := parse_source_line(paragraphs[0])) is not None:
+                paragraphs.pop(0)
+                source, published = parsed
+                if meta.get("source") is None:
+                    meta["source"] = source
+                if meta.get("published") is None:
+                    meta["published"] = published
+    if not any(re.search(r"\w", p) for p in paragraphs):
+        raise EmptyArticle(
+            "no article text found",
+            source=name,
+            hint="the input needs at least one paragraph of text",
+        )
+    return Article.from_texts(paragraphs, **meta)
+
+
+@register("text")
+def extract_text(data: bytes, name: str) -> Iterator[Item]:
+    text = decode_text(data, name)
+    yield Item(name, article_from_paragraphs(split_paragraphs(text), name))
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MD_QUOTE = re.compile(r"^\s*>\s?")
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def _plain(line: str) -> str:
+    line = _MD_QUOTE.sub("", line)
+    line = _MD_LIST.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    return _MD_EMPHASIS.sub(r"\2", line)
+
+
+@register("markdown")
+def extract_markdown(data: bytes, name: str) -> Iterator[Item]:
+    """`# heading` is the title; other headings, code fences and rules are not paragraphs."""
+    text = decode_text(data, name).replace("\r\n", "\n")
+    meta: dict[str, Any] = {}
+    if m := _FRONT_MATTER.match(text):
+        for line in m[1].splitlines():
+            key, _, value = line.partition(":")
+            key = key.strip().lower()
+            if key in ("title", "source", "published", "url") and value.strip():
+                meta[key] = value.strip().strip("\"'")
+        text = text[m.end() :]
+    lines: list[str] = []
+    in_fence = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+            lines.append("")
+            continue
+        if in_fence or re.match(r"^\s*([-*_])\s*(\1\s*){2,}$", line):
+            lines.append("")
+            continue
+        if h := _MD_HEADING.match(line):
+            if len(h[1]) == 1 and "title" not in meta:
+                meta["title"] = _plain(h[2])
+            lines.append("")
+            continue
+        lines.append(_plain(line))
+    paragraphs = split_paragraphs("\n".join(lines))
+    if meta.get("published"):
+        meta["published"] = normalize_published(meta["published"])
+    find_title = "title" not in meta
+    yield Item(name, article_from_paragraphs(paragraphs, name, find_title=find_title, **meta))

@@ -1,0 +1,1 @@
+"""Language detection, sentence splitting and word tokens for Chinese and English."""

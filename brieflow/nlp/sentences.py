@@ -1,0 +1,96 @@
+"""Sentence splitting for Chinese and English news text."""
+
+from __future__ import annotations
+
+import re
+
+# Chinese: a sentence ends at 。！？；… (or ASCII !?; after Chinese text), with any closing
+# quotes or brackets that follow staying with it.
+_ZH_END = re.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,6})[”’」』）)\]》\"']*")
+
+# English: candidate ends are . ! ? (and …) with closing quotes/brackets, then space.
+_EN_END = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+|$)")
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "gov", "sen", "rep", "col",
+    "lt", "sgt", "capt", "cmdr", "adm", "rev", "hon", "pres", "supt", "inc", "corp", "ltd", "co",
+    "bros", "plc", "llc", "vs", "etc", "e.g", "i.e", "cf", "al", "approx", "dept", "est", "fig",
+    "no", "nos", "vol", "pp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "ave", "blvd", "rd",
+}
+# Words after which an abbreviation-like token really does end the sentence are rare; these
+# abbreviations usually come before a name or a number, never at the end.
+_BEFORE_NAME = {"mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "gov", "sen", "rep", "col",
+                "lt", "sgt", "capt", "cmdr", "adm", "rev", "hon", "pres", "supt", "no", "nos",
+                "vol", "pp", "fig", "vs", "cf", "e.g", "i.e"}
+
+
+def split_sentences(text: str, language: str) -> list[str]:
+    """The sentences of one paragraph, stripped, in order; never empty strings."""
+    text = " ".join(text.split()) if language == "en" else text.strip()
+    if not text:
+        return []
+    pieces = _split_zh(text) if language == "zh" else _split_en(text)
+    return [p for p in (s.strip() for s in pieces) if p]
+
+
+def _split_zh(text: str) -> list[str]:
+    out, start = [], 0
+    for m in _ZH_END.finditer(text):
+        end = m.end()
+        # A quote that opens right after the mark belongs to the next sentence.
+        chunk = text[start:end]
+        if chunk.strip():
+            out.append(chunk)
+        start = end
+    if start < len(text):
+        rest = text[start:]
+        if out and not re.search(r"[\w\u4e00-\u9fff]", rest):
+            out[-1] += rest
+        else:
+            out.append(rest)
+    # Merge fragments with no content (e.g. a lone closing quote).
+    merged: list[str] = []
+    for s in out:
+        if merged and not re.search(r"[\w\u4e00-\u9fff]", s):
+            merged[-1] += s
+        else:
+            merged.append(s)
+    return merged
+
+
+def _split_en(text: str) -> list[str]:
+    out, start = [], 0
+    for m in _EN_END.finditer(text):
+        end = m.end()
+        if not _is_boundary(text, m.start(), end):
+            continue
+        out.append(text[start:end])
+        start = end
+    if start < len(text):
+        out.append(text[start:])
+    return out
+
+
+def _is_boundary(text: str, mark: int, end: int) -> bool:
+    following = text[end:].lstrip()
+    if not following:
+        return True
+    if text[mark] != ".":
+        # ! and ? end a sentence unless the next word is lower-case ("Yahoo! shares", "what? no").
+        return not following[0].islower()
+    word_match = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:mark])
+    word = word_match.group(1).lower() if word_match else ""
+    nxt = following[0]
+    if nxt.islower() or nxt in ",;:":
+        return False
+    if word in _BEFORE_NAME:
+        return False
+    if len(word) == 1 and text[mark - 1].isupper():
+        # An initial: "J. K. Rowling", "George W. Bush".
+        return False
+    if word in _ABBREVIATIONS:
+        # "U.S." / "Inc." can end a sentence; they do when a sentence-like start follows.
+        return bool(re.match(r"(?:The|A|An|It|He|She|They|We|I|But|In|On|This|That|[\"“])\b", following))
+    if re.search(r"[A-Za-z]\.[A-Za-z]$", text[:mark]):
+        return bool(re.match(r"(?:The|A|An|It|He|She|They|We|I|But|In|On|This|That)\b", following))
+    return True

@@ -1,0 +1,54 @@
+"""Word tokens for scoring: jieba for Chinese, a regex and the Snowball stemmer for English,
+both without stopwords or punctuation."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
+_ZH_KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+@lru_cache(maxsize=2)
+def stopwords(language: str) -> frozenset[str]:
+    text = files("brieflow.nlp").joinpath(f"data/stopwords-{language}.txt").read_text("utf-8")
+    return frozenset(text.split())
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on stderr
+    jieba.initialize()
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def segment(text: str) -> list[str]:
+    """jieba's words of a Chinese text, punctuation and spaces included (for key phrases)."""
+    return _jieba().lcut(text)
+
+
+def words(text: str, language: str) -> list[str]:
+    """Content words in order: lower-cased, stemmed (English), stopwords and punctuation gone."""
+    stop = stopwords(language)
+    if language == "zh":
+        out = []
+        for w in segment(text):
+            w = w.strip().lower()
+            if w and w not in stop and _ZH_KEEP.search(w):
+                out.append(w)
+        return out
+    tokens = [t.lower().replace("’", "'") for t in _EN_WORD.findall(text)]
+    tokens = [t for t in tokens if t not in stop and not (len(t) == 1 and t.isalpha())]
+    return _stemmer().stemWords(tokens)

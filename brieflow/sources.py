@@ -1,0 +1,79 @@
+"""Where input comes from: a path, a folder, a glob, "-" (stdin) or a URL → (name, bytes)."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+from .extract import EXTENSIONS
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """Every supported file under `folder`, in a stable (sorted path) order; hidden ones skipped."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in files:
+            if not f.startswith(".") and Path(f).suffix.lower() in EXTENSIONS:
+                found.append(Path(root) / f)
+    return sorted(found)
+
+
+def read_source(
+    source: str, *, stdin: bytes | None = None, settings: Settings | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """Every (name, bytes) that `source` names."""
+    if source == "-":
+        if stdin is None:
+            raise InputError("no standard input was given", source="-")
+        yield "<stdin>", stdin
+        return
+    if is_url(source):
+        from .fetch import fetch_bytes
+
+        yield source, fetch_bytes(source, settings=settings)
+        return
+    path = Path(source)
+    if path.is_dir():
+        files = _files_in(path)
+        if not files:
+            raise InputError(
+                "the folder holds no supported files",
+                source=source,
+                hint=f"supported: {', '.join(sorted(EXTENSIONS))}",
+            )
+        for f in files:
+            yield str(f), _read(f)
+        return
+    if not path.exists() and glob.has_magic(source):
+        matches = sorted(Path(p) for p in glob.glob(source, recursive=True) if Path(p).is_file())
+        if not matches:
+            raise InputError("the pattern matches no files", source=source)
+        for f in matches:
+            yield str(f), _read(f)
+        return
+    yield source, _read(path)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", source=str(path), hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError("is a directory", source=str(path)) from None
+    except PermissionError:
+        raise InputError("permission denied", source=str(path), hint="check the file's permissions") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
