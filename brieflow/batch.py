@@ -259,8 +259,8 @@ class Progress:
     total: int | None = None
     seen: int = 0
     briefed: int = 0
-    skipped: int = 0  # already briefed with this engine, version and options
-    duplicates: int = 0  # the same text or a near-duplicate of an article already stored
+    skipped: int = 0  # briefed by an earlier run with this engine, version and options
+    duplicates: int = 0  # the same text earlier in this run, or a near-duplicate of a stored one
     failed: int = 0
     started: float = field(default_factory=time.monotonic)
 
@@ -342,9 +342,12 @@ def run_batch(
             article = item.article
             assert article is not None
             cid = content_id(article.paragraphs)
-            if cid in in_flight:
-                progress.duplicates += 1
-            elif store.has_brief(cid, the_engine.name, the_engine.version, key):
+            briefed = store.has_brief(cid, the_engine.name, the_engine.version, key)
+            if cid in in_flight or (
+                briefed and store.has_brief(cid, the_engine.name, the_engine.version, key, run=run)
+            ):
+                progress.duplicates += 1  # the same text came earlier in this run
+            elif briefed:
                 progress.skipped += 1
             else:
                 added = store.add_article(article, origin=item.origin)

@@ -88,6 +88,7 @@ class _Display:
             mode = "bar" if sys.stderr.isatty() else "lines"
         self.mode = mode
         self._last = 0.0
+        self._first = True
         self._bar = None
         self._latest: Progress | None = None
         if mode == "bar":
@@ -119,7 +120,8 @@ class _Display:
                 self._task, completed=p.done, total=total, rate=f"{p.done / elapsed:.1f}",
                 detail=f"{p.skipped} skipped · {p.duplicates} dup · {p.failed} failed",
             )
-        elif self.mode == "lines" and now - self._last >= 10.0:
+        elif self.mode == "lines" and (self._first or now - self._last >= 10.0):
+            self._first = False
             self._last = now
             print(_line(p), file=sys.stderr, flush=True)
 

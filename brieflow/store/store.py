@@ -375,15 +375,21 @@ class Store:
 
     # -- briefs -------------------------------------------------------------------------------
 
-    def has_brief(self, article_id: str, engine: str, engine_version: str, options: str) -> bool:
-        """Whether the article is briefed with this engine, version and options key."""
-        return bool(
-            self._query(
-                "SELECT 1 FROM briefs b JOIN articles a ON a.pk = b.article WHERE a.id = ? "
-                "AND b.engine = ? AND b.engine_version = ? AND b.options = ?",
-                (article_id, engine, engine_version, options),
-            )
+    def has_brief(
+        self, article_id: str, engine: str, engine_version: str, options: str,
+        *, run: int | None = None,
+    ) -> bool:
+        """Whether the article is briefed with this engine, version and options key (by the
+        run `run`, when given)."""
+        sql = (
+            "SELECT 1 FROM briefs b JOIN articles a ON a.pk = b.article WHERE a.id = ? "
+            "AND b.engine = ? AND b.engine_version = ? AND b.options = ?"
         )
+        params: list[Any] = [article_id, engine, engine_version, options]
+        if run is not None:
+            sql += " AND b.run = ?"
+            params.append(run)
+        return bool(self._query(sql, params))
 
     def add_brief(
         self, article_id: str, brief: Brief, *, options: str, run: int | None = None
