@@ -18,8 +18,14 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor as _PoolExecutor, Future, wait
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures import Executor as _PoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,7 +97,9 @@ def work(job: Job, task: Task) -> Outcome:
         return Outcome(task.key, task.origin, error_kind=type(exc).__name__, error=exc.line())
     except Exception as exc:  # an engine bug must not stop the batch: record it
         return Outcome(
-            task.key, task.origin, error_kind=type(exc).__name__,
+            task.key,
+            task.origin,
+            error_kind=type(exc).__name__,
             error=f"{task.origin}: internal error: {exc!r} (please report it)",
         )
 
@@ -117,8 +125,10 @@ class PoolExecutor:
         if self.processes:
             # spawn: no fork of a process holding threads (the progress bar) or a database handle
             return ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(job,),
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(job,),
             )
         return ThreadPoolExecutor(self.workers, thread_name_prefix="brieflow-batch")
 
@@ -145,13 +155,21 @@ class PoolExecutor:
                         yield future.result()
                     except BrokenProcessPool:
                         broken = True
-                        yield Outcome(task.key, task.origin, error_kind="WorkerDied",
-                                      error=f"{task.origin}: a worker process died on this article")
+                        yield Outcome(
+                            task.key,
+                            task.origin,
+                            error_kind="WorkerDied",
+                            error=f"{task.origin}: a worker process died on this article",
+                        )
                 if broken:  # the other in-flight tasks were lost with the pool: fail them too
                     for future, task in pending.items():
                         future.cancel()
-                        yield Outcome(task.key, task.origin, error_kind="WorkerDied",
-                                      error=f"{task.origin}: a worker process died while briefing")
+                        yield Outcome(
+                            task.key,
+                            task.origin,
+                            error_kind="WorkerDied",
+                            error=f"{task.origin}: a worker process died while briefing",
+                        )
                     pending.clear()
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = self._pool(job)
@@ -225,9 +243,18 @@ def estimate_total(sources: Iterable[str]) -> int | None:
             total += 1
             continue
         path = Path(source)
-        files = [path] if path.is_file() else [
-            Path(root) / f for root, _, names in os.walk(path) for f in names if not f.startswith(".")
-        ] if path.is_dir() else []
+        files = (
+            [path]
+            if path.is_file()
+            else [
+                Path(root) / f
+                for root, _, names in os.walk(path)
+                for f in names
+                if not f.startswith(".")
+            ]
+            if path.is_dir()
+            else []
+        )
         if not files:
             return None
         for f in files:
@@ -270,8 +297,11 @@ class Progress:
 
     def counts(self) -> dict[str, int]:
         return {
-            "seen": self.seen, "briefed": self.briefed, "skipped": self.skipped,
-            "duplicates": self.duplicates, "failed": self.failed,
+            "seen": self.seen,
+            "briefed": self.briefed,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "failed": self.failed,
         }
 
 
@@ -368,7 +398,9 @@ def run_batch(
                 store.add_brief(outcome.key, outcome.brief, options=key, run=run)
                 progress.briefed += 1
             else:
-                fail(outcome.origin, outcome.error_kind or "Error", outcome.error or "", outcome.key)
+                fail(
+                    outcome.origin, outcome.error_kind or "Error", outcome.error or "", outcome.key
+                )
             tick()
         status = "done"
     finally:

@@ -42,7 +42,9 @@ def corpus(folder: Path, n: int = 12) -> dict[str, int]:
         fh.write('{"id": "broken", "text": \n')
     (folder / "one.txt").write_text(
         "测试标题：锂电池价格回落\n\n碳酸锂价格连续三周下跌，电池厂商采购节奏放缓。\n\n"
-        "业内人士预计，二季度价格将企稳，储能需求有望成为新的增长点。\n", "utf-8")
+        "业内人士预计，二季度价格将企稳，储能需求有望成为新的增长点。\n",
+        "utf-8",
+    )
     (folder / "empty.txt").write_text("   \n\n", "utf-8")
     return {"seen": n + 5, "briefed": n + 1, "skipped": 0, "duplicates": 2, "failed": 2}
 
@@ -64,8 +66,12 @@ def test_batch_counts_errors_and_resume(tmp_path: Path) -> None:
         assert near.duplicate_of == store.article("art-00001").id
         # the same command again: nothing left to brief
         again = run_batch([str(tmp_path / "in")], store, concurrency=1)
-        assert counts(again) == {**expected, "briefed": 0, "skipped": expected["briefed"] + 1,
-                                 "duplicates": 1}
+        assert counts(again) == {
+            **expected,
+            "briefed": 0,
+            "skipped": expected["briefed"] + 1,
+            "duplicates": 1,
+        }
         assert store.counts()["briefs"] == expected["briefed"]
         runs = store.runs()
         assert [r.status for r in runs] == ["done", "done"]
@@ -107,8 +113,13 @@ def test_executor_seam(tmp_path: Path) -> None:
     executor = RecordingExecutor()
     with Store(tmp_path / "e.db") as store:
         result = run_batch([str(tmp_path / "a.jsonl")], store, executor=executor)
-        assert counts(result) == {"seen": 4, "briefed": 3, "skipped": 0, "duplicates": 0,
-                                  "failed": 1}
+        assert counts(result) == {
+            "seen": 4,
+            "briefed": 3,
+            "skipped": 0,
+            "duplicates": 0,
+            "failed": 1,
+        }
         assert executor.origins == [f"{tmp_path / 'a.jsonl'}:{i}" for i in range(1, 5)]
         assert result.failure_kinds == {"Lost": 1}
         # the lost one is retried by the next run
@@ -122,7 +133,10 @@ def test_url_lists_and_estimates(tmp_path: Path) -> None:
     notes.write_text("https://example.com/a\nThis line is prose, so this is an article.\n", "utf-8")
     listed = tmp_path / "local.list"
     listed.write_text(f"{notes}\n# skip\n{urls}\n", "utf-8")
-    assert list(expand_sources([str(urls)])) == ["https://example.com/a.xml", "http://example.com/b"]
+    assert list(expand_sources([str(urls)])) == [
+        "https://example.com/a.xml",
+        "http://example.com/b",
+    ]
     assert list(expand_sources([str(notes)])) == [str(notes)]
     assert list(expand_sources([f"@{listed}", "x.html"])) == [str(notes), str(urls), "x.html"]
     write_jsonl(tmp_path / "a.jsonl", [article_record(i) for i in range(7)])
@@ -142,22 +156,40 @@ def _briefed(db: Path) -> int:
 
 
 def _batch_cmd(db: Path, *sources: str, jobs: int = 1) -> list[str]:
-    return [sys.executable, "-m", "brieflow", "batch", *sources, "--db", str(db),
-            "--concurrency", str(jobs), "--progress", "lines"]
+    return [
+        sys.executable,
+        "-m",
+        "brieflow",
+        "batch",
+        *sources,
+        "--db",
+        str(db),
+        "--concurrency",
+        str(jobs),
+        "--progress",
+        "lines",
+    ]
 
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(tmp_path: Path, jobs: int) -> None:
+def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
+    tmp_path: Path, jobs: int
+) -> None:
     n = 40
     records = [article_record(i) for i in range(n)]
     src = write_jsonl(tmp_path / "big.jsonl", records)
     db = tmp_path / "k.db"
-    proc = subprocess.Popen(_batch_cmd(db, str(src), jobs=jobs), env=ENV, cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        _batch_cmd(db, str(src), jobs=jobs),
+        env=ENV,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while _briefed(db) < 5 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -166,8 +198,14 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(tmp_path: Path
     proc.wait()
     killed_at = _briefed(db)
     assert 5 <= killed_at < n
-    rerun = subprocess.run(_batch_cmd(db, str(src), jobs=jobs), env=ENV, cwd=tmp_path,
-                           capture_output=True, text=True, timeout=300)
+    rerun = subprocess.run(
+        _batch_cmd(db, str(src), jobs=jobs),
+        env=ENV,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert rerun.returncode == 0, rerun.stderr
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -175,8 +213,12 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(tmp_path: Path
     assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
     statuses = [s for (s,) in conn.execute("SELECT status FROM runs ORDER BY id")]
     assert statuses == ["running", "done"]  # the killed run never got to say it ended
-    externals = {e for (e,) in conn.execute(
-        "SELECT a.external_id FROM briefs b JOIN articles a ON a.pk = b.article")}
+    externals = {
+        e
+        for (e,) in conn.execute(
+            "SELECT a.external_id FROM briefs b JOIN articles a ON a.pk = b.article"
+        )
+    }
     assert externals == {r["id"] for r in records}
     conn.close()
     assert f"{n - killed_at} briefed, {killed_at} already briefed" in rerun.stderr
@@ -187,31 +229,50 @@ def test_two_batches_at_once_on_one_database(tmp_path: Path) -> None:
     a = write_jsonl(tmp_path / "a.jsonl", records[:20])
     b = write_jsonl(tmp_path / "b.jsonl", records[10:])  # 10 articles in both
     db = tmp_path / "two.db"
-    procs = [subprocess.Popen(_batch_cmd(db, str(src)), env=ENV, cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-             for src in (a, b)]
+    procs = [
+        subprocess.Popen(
+            _batch_cmd(db, str(src)),
+            env=ENV,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for src in (a, b)
+    ]
     outs = [p.communicate(timeout=300)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 30
-    assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (30, 30)
+    assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (
+        30,
+        30,
+    )
     conn.close()
 
 
 def test_batch_cli_reports_and_exit_codes(tmp_path: Path) -> None:
     corpus(tmp_path / "in", n=3)
     db = tmp_path / "cli.db"
-    done = subprocess.run(_batch_cmd(db, str(tmp_path / "in")), env=ENV, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        _batch_cmd(db, str(tmp_path / "in")), env=ENV, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 1  # some items failed; the rest are stored
     lines = done.stderr.splitlines()
     # plain lines when not on a terminal: the first at once (empty.txt comes first), then every 10 s
     assert lines[0].startswith("brieflow: 1/8 items (0 briefed, 0 skipped, 0 duplicates, 1 failed)")
     assert any("news.jsonl:6: line is not valid JSON" in line for line in lines)
     assert any("empty.txt" in line for line in lines)
-    assert lines[-1].startswith("brieflow: run 1: 8 items, 4 briefed, 0 already briefed, "
-                                "2 duplicates, 2 failed (1 EmptyArticle, 1 InputError)")
-    missing = subprocess.run(_batch_cmd(db, str(tmp_path / "nope.jsonl")), env=ENV,
-                             capture_output=True, text=True, timeout=300)
+    assert lines[-1].startswith(
+        "brieflow: run 1: 8 items, 4 briefed, 0 already briefed, "
+        "2 duplicates, 2 failed (1 EmptyArticle, 1 InputError)"
+    )
+    missing = subprocess.run(
+        _batch_cmd(db, str(tmp_path / "nope.jsonl")),
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert missing.returncode == 3
     assert "nope.jsonl: no such file" in missing.stderr

@@ -145,7 +145,9 @@ def test_a_brief_is_kept_once_per_engine_version_and_options(store: Store) -> No
 
 
 def test_options_key_is_canonical() -> None:
-    assert options_key({"b": 1, "a": "中"}) == options_key({"a": "中", "b": 1}) == '{"a":"中","b":1}'
+    assert (
+        options_key({"b": 1, "a": "中"}) == options_key({"a": "中", "b": 1}) == '{"a":"中","b":1}'
+    )
 
 
 def test_old_database_is_migrated_on_open(tmp_path: Path) -> None:

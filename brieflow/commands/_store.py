@@ -19,13 +19,17 @@ from ._common import settings_from
 
 def add_db_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--db", metavar="PATH", default=None,
+        "--db",
+        metavar="PATH",
+        default=None,
         help="the database (default: $BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
     )
 
 
 def add_filter_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--source", metavar="NAME", help="only articles from this source (e.g. 搜狐财经)")
+    p.add_argument(
+        "--source", metavar="NAME", help="only articles from this source (e.g. 搜狐财经)"
+    )
     p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE")
     p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE")
     p.add_argument("-n", "--limit", type=int, default=None, metavar="N", help="at most N results")

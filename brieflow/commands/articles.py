@@ -19,9 +19,11 @@ examples:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "articles", help="list, show and search stored articles",
+        "articles",
+        help="list, show and search stored articles",
         description="List, show and search the articles in the database.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -39,7 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(func=run_show)
 
     search = acts.add_parser(
-        "search", help="articles holding every word of the query (Chinese or English)",
+        "search",
+        help="articles holding every word of the query (Chinese or English)",
         description="Every term must appear in the article (title or a paragraph); matching is "
         "by substring, so Chinese needs no spaces between words.",
     )
@@ -51,8 +54,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _row(a: StoredArticle) -> str:
-    parts = [a.display_id, a.article.published or "-", a.article.source or "-",
-             a.article.title or "(no title)"]
+    parts = [
+        a.display_id,
+        a.article.published or "-",
+        a.article.source or "-",
+        a.article.title or "(no title)",
+    ]
     if a.duplicate_of:
         parts.append(f"[near-duplicate of {a.duplicate_of}, {a.similarity:.2f}]")
     return "  ".join(parts)
@@ -60,17 +67,26 @@ def _row(a: StoredArticle) -> str:
 
 def _meta(a: StoredArticle) -> dict:
     return {
-        **a.article.meta_dict(), "content_id": a.id, "origin": a.origin,
-        "paragraphs": a.paragraph_count, "added_at": a.added_at,
-        "duplicate_of": a.duplicate_of, "similarity": a.similarity,
+        **a.article.meta_dict(),
+        "content_id": a.id,
+        "origin": a.origin,
+        "paragraphs": a.paragraph_count,
+        "added_at": a.added_at,
+        "duplicate_of": a.duplicate_of,
+        "similarity": a.similarity,
     }
 
 
 def run_list(args: argparse.Namespace) -> int:
     since, until = dates(args)
     with open_store(args) as store, output(None) as out:
-        for a in store.articles(source=args.source, since=since, until=until,
-                                duplicates=not args.no_duplicates, limit=args.limit):
+        for a in store.articles(
+            source=args.source,
+            since=since,
+            until=until,
+            duplicates=not args.no_duplicates,
+            limit=args.limit,
+        ):
             if args.format == "jsonl":
                 out.write(json.dumps(_meta(a), ensure_ascii=False) + "\n")
             else:
@@ -83,15 +99,27 @@ def run_show(args: argparse.Namespace) -> int:
         a = store.article(args.id)
     with output(None) as out:
         if args.format == "json":
-            data = {**a.article.to_dict(), **{k: v for k, v in _meta(a).items() if k != "paragraphs"}}
+            data = {
+                **a.article.to_dict(),
+                **{k: v for k, v in _meta(a).items() if k != "paragraphs"},
+            }
             out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             return 0
-        lines = [f"{k}: {v}" for k, v in (
-            ("id", a.display_id), ("content id", a.id), ("title", a.article.title),
-            ("source", a.article.source), ("published", a.article.published),
-            ("url", a.article.url), ("lang", a.article.language), ("origin", a.origin),
-            ("near-duplicate of", a.duplicate_of),
-        ) if v]
+        lines = [
+            f"{k}: {v}"
+            for k, v in (
+                ("id", a.display_id),
+                ("content id", a.id),
+                ("title", a.article.title),
+                ("source", a.article.source),
+                ("published", a.article.published),
+                ("url", a.article.url),
+                ("lang", a.article.language),
+                ("origin", a.origin),
+                ("near-duplicate of", a.duplicate_of),
+            )
+            if v
+        ]
         lines.append("")
         lines += [f"[{p.number}] {p.text}" for p in a.article.paragraphs]
         out.write("\n".join(lines) + "\n")
@@ -103,7 +131,11 @@ def snippet(text: str, terms: list[str], width: int = 60) -> str:
     folded = text.casefold()
     at = min((i for t in terms if (i := folded.find(t.casefold())) >= 0), default=0)
     start, end = max(0, at - width), min(len(text), at + width)
-    return ("…" if start else "") + text[start:end].replace("\n", " ") + ("…" if end < len(text) else "")
+    return (
+        ("…" if start else "")
+        + text[start:end].replace("\n", " ")
+        + ("…" if end < len(text) else "")
+    )
 
 
 def run_search(args: argparse.Namespace) -> int:
@@ -117,8 +149,10 @@ def run_search(args: argparse.Namespace) -> int:
     with output(None) as out:
         for hit in hits:
             if args.format == "jsonl":
-                data = {**_meta(hit.article),
-                        "matches": [{"number": p.number, "text": p.text} for p in hit.paragraphs]}
+                data = {
+                    **_meta(hit.article),
+                    "matches": [{"number": p.number, "text": p.text} for p in hit.paragraphs],
+                }
                 out.write(json.dumps(data, ensure_ascii=False) + "\n")
                 continue
             out.write(_row(hit.article) + "\n")

@@ -40,25 +40,42 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         epilog=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, glob, URL, list or -")
+    p.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="file, folder, glob, URL, list or -"
+    )
     add_db_flag(p)
     p.add_argument(
-        "-e", "--engine", default=None, metavar="NAME",
+        "-e",
+        "--engine",
+        default=None,
+        metavar="NAME",
         help=f"engine: {', '.join(engine_names())} (default: extractive)",
     )
     p.add_argument(
-        "-j", "--concurrency", type=int, default=None, metavar="N",
+        "-j",
+        "--concurrency",
+        type=int,
+        default=None,
+        metavar="N",
         help="briefs at once (default: the CPU count for extractive, 4 for llm)",
     )
-    p.add_argument("-l", "--lang", choices=["zh", "en"], default=None, help="language of the briefs")
+    p.add_argument(
+        "-l", "--lang", choices=["zh", "en"], default=None, help="language of the briefs"
+    )
     p.add_argument("--groups", type=int, default=4, metavar="N", help="at most N groups (1-4)")
-    p.add_argument("--points", type=int, default=4, metavar="N", help="at most N points a group (1-4)")
+    p.add_argument(
+        "--points", type=int, default=4, metavar="N", help="at most N points a group (1-4)"
+    )
     p.add_argument("--force", action="store_true", help="brief near-duplicates too")
     p.add_argument("--input-format", choices=formats(), default=None)
     p.add_argument("--base-url", help="llm engine: OpenAI-compatible base URL")
     p.add_argument("--model", help="llm engine: model name")
-    p.add_argument("--progress", choices=["auto", "bar", "lines", "none"], default="auto",
-                   help="progress display (auto: a bar on a terminal, else a line every 10 s)")
+    p.add_argument(
+        "--progress",
+        choices=["auto", "bar", "lines", "none"],
+        default="auto",
+        help="progress display (auto: a bar on a terminal, else a line every 10 s)",
+    )
     p.set_defaults(func=run)
 
 
@@ -94,15 +111,27 @@ class _Display:
         if mode == "bar":
             from rich.console import Console
             from rich.progress import (
-                BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn,
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
                 TimeRemainingColumn,
+            )
+            from rich.progress import (
+                Progress as Bar,
             )
 
             self._bar = Bar(
-                TextColumn("[bold]brief"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}/s"), TextColumn("ETA"), TimeRemainingColumn(),
-                TimeElapsedColumn(), TextColumn("{task.fields[detail]}"),
-                console=Console(stderr=True), transient=False,
+                TextColumn("[bold]brief"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}/s"),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[detail]}"),
+                console=Console(stderr=True),
+                transient=False,
             )
             self._task = self._bar.add_task("brief", total=None, rate="0.0", detail="")
             self._bar.start()
@@ -117,7 +146,10 @@ class _Display:
             elapsed = max(now - p.started, 1e-9)
             total = max(p.total, p.seen) if p.total else None
             self._bar.update(
-                self._task, completed=p.done, total=total, rate=f"{p.done / elapsed:.1f}",
+                self._task,
+                completed=p.done,
+                total=total,
+                rate=f"{p.done / elapsed:.1f}",
                 detail=f"{p.skipped} skipped · {p.duplicates} dup · {p.failed} failed",
             )
         elif self.mode == "lines" and (self._first or now - self._last >= 10.0):
@@ -142,16 +174,25 @@ def run(args: argparse.Namespace) -> int:
             raise BrieflowError(f"{name} must be between 1 and 4, got {value}")
     if args.concurrency is not None and args.concurrency < 1:
         raise BrieflowError(f"--concurrency must be at least 1, got {args.concurrency}")
-    options = BriefOptions(language=settings.language, max_groups=args.groups, max_points=args.points)
+    options = BriefOptions(
+        language=settings.language, max_groups=args.groups, max_points=args.points
+    )
     stdin = read_stdin_if_needed(args.sources)
     display = _Display(args.progress)
     update: Callable[[Progress], None] = display.update
     with open_store(args, create=True) as store:
         try:
             result = run_batch(
-                args.sources, store, engine=settings.engine, options=options, settings=settings,
-                concurrency=args.concurrency, force=args.force, fmt=args.input_format,
-                stdin=stdin, on_progress=update,
+                args.sources,
+                store,
+                engine=settings.engine,
+                options=options,
+                settings=settings,
+                concurrency=args.concurrency,
+                force=args.force,
+                fmt=args.input_format,
+                stdin=stdin,
+                on_progress=update,
             )
         finally:
             display.close()
@@ -159,8 +200,11 @@ def run(args: argparse.Namespace) -> int:
     for line in result.failures:
         print(f"brieflow: error: {line}", file=sys.stderr)
     if p.failed > len(result.failures):
-        print(f"brieflow: … and {p.failed - len(result.failures)} more failures "
-              f"(see the failures table of run {result.run})", file=sys.stderr)
+        print(
+            f"brieflow: … and {p.failed - len(result.failures)} more failures "
+            f"(see the failures table of run {result.run})",
+            file=sys.stderr,
+        )
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.failure_kinds.items()))
     rate = p.done / result.seconds if result.seconds > 0 else 0.0
     print(
@@ -172,4 +216,3 @@ def run(args: argparse.Namespace) -> int:
     if p.failed and not (p.briefed or p.skipped or p.duplicates):
         return 3
     return 1 if p.failed else 0
-

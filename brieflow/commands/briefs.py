@@ -23,16 +23,30 @@ content id when the input had none.
 """
 
 CSV_COLUMNS = [
-    "id", "content_id", "title", "source", "published", "url", "article_language", "language",
-    "engine", "engine_version", "passed", "core_viewpoint", "viewpoint_citations", "groups",
+    "id",
+    "content_id",
+    "title",
+    "source",
+    "published",
+    "url",
+    "article_language",
+    "language",
+    "engine",
+    "engine_version",
+    "passed",
+    "core_viewpoint",
+    "viewpoint_citations",
+    "groups",
 ]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "briefs", help="list, show and export stored briefs",
+        "briefs",
+        help="list, show and export stored briefs",
         description="List, show and export the briefs in the database.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -61,8 +75,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _selected(store: Store, args: argparse.Namespace, **extra: object) -> Iterator[StoredBrief]:
     since, until = dates(args)
-    return store.briefs(engine=args.engine, source=args.source, since=since, until=until,
-                        limit=args.limit, **extra)  # type: ignore[arg-type]
+    return store.briefs(
+        engine=args.engine, source=args.source, since=since, until=until, limit=args.limit, **extra
+    )  # type: ignore[arg-type]
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -70,11 +85,20 @@ def run_list(args: argparse.Namespace) -> int:
     with open_store(args) as store, output(None) as out:
         for s in _selected(store, args, passed=passed):
             a = s.article
-            out.write("  ".join([
-                a.display_id, f"{s.brief.engine}/{s.brief.engine_version}", s.brief.language,
-                "ok" if s.brief.checks.passed else "FAILED", a.article.published or "-",
-                a.article.source or "-", a.article.title or "(no title)",
-            ]) + "\n")
+            out.write(
+                "  ".join(
+                    [
+                        a.display_id,
+                        f"{s.brief.engine}/{s.brief.engine_version}",
+                        s.brief.language,
+                        "ok" if s.brief.checks.passed else "FAILED",
+                        a.article.published or "-",
+                        a.article.source or "-",
+                        a.article.title or "(no title)",
+                    ]
+                )
+                + "\n"
+            )
     return 0
 
 
@@ -84,7 +108,7 @@ def run_show(args: argparse.Namespace) -> int:
         article = store.article(found.article.id).article
     renderer = get_renderer(args.format)
     with output(None) as out:
-        out.write(renderer.join([renderer.render(found.brief, article)]))
+        out.write(renderer.render_many([(found.brief, article)]))
     return 0
 
 
@@ -95,12 +119,20 @@ def csv_row(s: StoredBrief) -> dict[str, object]:
         for t in b.themes
     )
     return {
-        "id": a.display_id, "content_id": a.id, "title": a.article.title,
-        "source": a.article.source, "published": a.article.published, "url": a.article.url,
-        "article_language": a.article.language, "language": b.language, "engine": b.engine,
-        "engine_version": b.engine_version, "passed": int(b.checks.passed),
+        "id": a.display_id,
+        "content_id": a.id,
+        "title": a.article.title,
+        "source": a.article.source,
+        "published": a.article.published,
+        "url": a.article.url,
+        "article_language": a.article.language,
+        "language": b.language,
+        "engine": b.engine,
+        "engine_version": b.engine_version,
+        "passed": int(b.checks.passed),
         "core_viewpoint": b.viewpoint.text,
-        "viewpoint_citations": " ".join(map(str, b.viewpoint.citations)), "groups": groups,
+        "viewpoint_citations": " ".join(map(str, b.viewpoint.citations)),
+        "groups": groups,
     }
 
 
@@ -115,8 +147,14 @@ def run_export(args: argparse.Namespace) -> int:
                 count += 1
         elif args.format == "jsonl":
             for s in _selected(store, args):
-                out.write(json.dumps(s.brief.to_dict(s.article.article), ensure_ascii=False,
-                                     separators=(",", ":")) + "\n")
+                out.write(
+                    json.dumps(
+                        s.brief.to_dict(s.article.article),
+                        ensure_ascii=False,
+                        separators=(",", ":"),
+                    )
+                    + "\n"
+                )
                 count += 1
         else:
             renderer = get_renderer("markdown")

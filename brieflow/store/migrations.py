@@ -114,9 +114,12 @@ def _backfill_signatures(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
     rows = conn.execute("SELECT pk FROM articles ORDER BY pk").fetchall()
     for (pk,) in rows:
-        texts = [t for (t,) in conn.execute(
-            "SELECT text FROM paragraphs WHERE article = ? ORDER BY number", (pk,)
-        )]
+        texts = [
+            t
+            for (t,) in conn.execute(
+                "SELECT text FROM paragraphs WHERE article = ? ORDER BY number", (pk,)
+            )
+        ]
         sig = signature(texts)
         conn.execute("UPDATE articles SET signature = ? WHERE pk = ?", (signature_bytes(sig), pk))
         conn.executemany(
@@ -172,9 +175,7 @@ def migrate(conn: sqlite3.Connection, *, target: int = LATEST, source: str | Non
     app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
     before = version(conn)
     if app_id not in (0, APPLICATION_ID) or (app_id == 0 and before != 0):
-        raise StoreError(
-            "not a brieflow database", source=source, hint="choose another --db path"
-        )
+        raise StoreError("not a brieflow database", source=source, hint="choose another --db path")
     if before > LATEST:
         raise StoreError(
             f"the database is at schema version {before}, newer than this brieflow ({LATEST})",
@@ -203,6 +204,4 @@ def _apply(conn: sqlite3.Connection, m: Migration, source: str | None) -> None:
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
         conn.execute("ROLLBACK")
-        raise StoreError(
-            f"migration {m.number} ({m.name}) failed: {exc}", source=source
-        ) from exc
+        raise StoreError(f"migration {m.number} ({m.name}) failed: {exc}", source=source) from exc

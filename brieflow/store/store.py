@@ -22,7 +22,6 @@ from typing import Any
 
 from ..errors import NotFound, StoreError
 from ..models import Article, Brief, Paragraph, content_id
-from . import dedupe
 from .migrations import LATEST, migrate
 
 _ARTICLE_COLUMNS = (
@@ -119,12 +118,16 @@ class Store:
         self._name = str(path)
         if not create and not self.path.exists():
             raise NotFound(
-                "no database here", source=self._name, hint="run `brieflow batch` first or pass --db"
+                "no database here",
+                source=self._name,
+                hint="run `brieflow batch` first or pass --db",
             )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the folder: {exc.strerror}", source=self._name) from None
+            raise StoreError(
+                f"cannot create the folder: {exc.strerror}", source=self._name
+            ) from None
         self._depth = 0
         try:
             self._conn = sqlite3.connect(
@@ -169,13 +172,15 @@ class Store:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(
-                    "the database stayed locked by another writer", source=self._name,
+                    "the database stayed locked by another writer",
+                    source=self._name,
                     hint="wait for the other brieflow process, or raise the timeout",
                 ) from exc
             raise StoreError(f"database error: {exc}", source=self._name) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"database error: {exc}", source=self._name,
+                f"database error: {exc}",
+                source=self._name,
                 hint="the file may be damaged; restore it or choose another --db",
             ) from exc
 
@@ -209,9 +214,13 @@ class Store:
 
     # -- articles ---------------------------------------------------------------------------
 
-    def add_article(self, article: Article, *, origin: str | None = None, detect_duplicates: bool = True) -> Added:
+    def add_article(
+        self, article: Article, *, origin: str | None = None, detect_duplicates: bool = True
+    ) -> Added:
         """Store `article` unless its text is already here; link it to the original it nearly
         duplicates (estimated Jaccard >= dedupe.THRESHOLD over character shingles)."""
+        from . import dedupe  # numpy loads only when articles are added
+
         cid = content_id(article.paragraphs)
         texts = [p.text for p in article.paragraphs]
         with self.transaction(), self._errors():
@@ -241,9 +250,19 @@ class Store:
                 "origin, paragraph_count, added_at, duplicate_of, similarity, signature) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    cid, external, article.title, article.source, article.url, article.published,
-                    article.language, origin, len(article.paragraphs), _now(), original,
-                    best if original else None, dedupe.signature_bytes(sig),
+                    cid,
+                    external,
+                    article.title,
+                    article.source,
+                    article.url,
+                    article.published,
+                    article.language,
+                    origin,
+                    len(article.paragraphs),
+                    _now(),
+                    original,
+                    best if original else None,
+                    dedupe.signature_bytes(sig),
                 ),
             )
             pk = cur.lastrowid
@@ -258,12 +277,32 @@ class Store:
                 )
         return Added(cid, True, original, best if original else None)
 
-    def _stored(self, row: tuple[Any, ...], paragraphs: tuple[Paragraph, ...] = ()) -> StoredArticle:
-        (_pk, cid, external, title, source, url, published, language, origin, count, added,
-         dup, sim) = row
+    def _stored(
+        self, row: tuple[Any, ...], paragraphs: tuple[Paragraph, ...] = ()
+    ) -> StoredArticle:
+        (
+            _pk,
+            cid,
+            external,
+            title,
+            source,
+            url,
+            published,
+            language,
+            origin,
+            count,
+            added,
+            dup,
+            sim,
+        ) = row
         article = Article(
-            paragraphs=paragraphs, title=title, source=source, url=url, published=published,
-            language=language, id=external or cid,
+            paragraphs=paragraphs,
+            title=title,
+            source=source,
+            url=url,
+            published=published,
+            language=language,
+            id=external or cid,
         )
         return StoredArticle(cid, external, article, origin, count, added, dup, sim)
 
@@ -281,7 +320,8 @@ class Store:
                 )
         if not rows:
             raise NotFound(
-                f"no article with id {ref!r}", source=self._name,
+                f"no article with id {ref!r}",
+                source=self._name,
                 hint="see `brieflow articles list`",
             )
         return rows[0]
@@ -376,8 +416,13 @@ class Store:
     # -- briefs -------------------------------------------------------------------------------
 
     def has_brief(
-        self, article_id: str, engine: str, engine_version: str, options: str,
-        *, run: int | None = None,
+        self,
+        article_id: str,
+        engine: str,
+        engine_version: str,
+        options: str,
+        *,
+        run: int | None = None,
     ) -> bool:
         """Whether the article is briefed with this engine, version and options key (by the
         run `run`, when given)."""
@@ -400,7 +445,9 @@ class Store:
         data.pop("article", None)
         data.pop("id", None)
         with self.transaction(), self._errors():
-            row = self._conn.execute("SELECT pk FROM articles WHERE id = ?", (article_id,)).fetchone()
+            row = self._conn.execute(
+                "SELECT pk FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
             if row is None:
                 raise NotFound(f"no article with id {article_id!r}", source=self._name)
             cur = self._conn.execute(
@@ -408,8 +455,15 @@ class Store:
                 "checks, brief, run, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (article, engine, engine_version, options) DO NOTHING",
                 (
-                    row[0], brief.engine, brief.engine_version, options, brief.language,
-                    int(brief.checks.passed), _dumps(brief.checks.to_dict()), _dumps(data), run,
+                    row[0],
+                    brief.engine,
+                    brief.engine_version,
+                    options,
+                    brief.language,
+                    int(brief.checks.passed),
+                    _dumps(brief.checks.to_dict()),
+                    _dumps(data),
+                    run,
                     _now(),
                 ),
             )
@@ -456,12 +510,15 @@ class Store:
             return found
         raise NotFound(
             f"article {article!r} has no brief" + (f" from engine {engine!r}" if engine else ""),
-            source=self._name, hint="run `brieflow batch` on it",
+            source=self._name,
+            hint="run `brieflow batch` on it",
         )
 
     # -- runs and failures ------------------------------------------------------------------
 
-    def start_run(self, *, engine: str, engine_version: str, options: str, sources: list[str]) -> int:
+    def start_run(
+        self, *, engine: str, engine_version: str, options: str, sources: list[str]
+    ) -> int:
         with self.transaction(), self._errors():
             cur = self._conn.execute(
                 "INSERT INTO runs (started_at, engine, engine_version, options, sources) "
@@ -483,8 +540,17 @@ class Store:
 
     def runs(self, limit: int = 20) -> list[Run]:
         return [
-            Run(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), json.loads(r[7]),
-                json.loads(r[8]))
+            Run(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                json.loads(r[6]),
+                json.loads(r[7]),
+                json.loads(r[8]),
+            )
             for r in self._query(
                 "SELECT id, started_at, finished_at, status, engine, engine_version, options, "
                 "sources, counts FROM runs ORDER BY id DESC LIMIT ?",
