@@ -34,6 +34,7 @@ from typing import Protocol
 from .config import Settings
 from .engines import BriefOptions, Engine, get_engine
 from .errors import BrieflowError, InputError
+from .extract import EXTENSIONS
 from .models import Article, Brief, content_id
 from .pipeline import brief as brief_article
 from .pipeline import items
@@ -243,18 +244,17 @@ def estimate_total(sources: Iterable[str]) -> int | None:
             total += 1
             continue
         path = Path(source)
-        files = (
-            [path]
-            if path.is_file()
-            else [
+        if path.is_file():
+            files = [path]
+        elif path.is_dir():
+            files = [
                 Path(root) / f
                 for root, _, names in os.walk(path)
                 for f in names
-                if not f.startswith(".")
+                if not f.startswith(".") and Path(f).suffix.lower() in EXTENSIONS
             ]
-            if path.is_dir()
-            else []
-        )
+        else:
+            files = []
         if not files:
             return None
         for f in files:
