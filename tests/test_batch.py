@@ -93,6 +93,17 @@ def test_process_pool_gives_the_same_briefs_as_serial(tmp_path: Path) -> None:
         assert one == two and len(one) == 7
 
 
+def test_thread_pool_gives_the_same_briefs_as_serial(tmp_path: Path) -> None:
+    # each thread has its own engine: an Engine is not promised to be thread-safe
+    src = write_jsonl(tmp_path / "zh.jsonl", [article_record(i) for i in range(8)])
+    with Store(tmp_path / "serial.db") as s1, Store(tmp_path / "threads.db") as s2:
+        run_batch([str(src)], s1, concurrency=1)
+        result = run_batch([str(src)], s2, executor=PoolExecutor(3, processes=False))
+        assert result.progress.briefed == 8
+        one = {b.article.id: b.brief for b in s1.briefs()}
+        assert {b.article.id: b.brief for b in s2.briefs()} == one and len(one) == 8
+
+
 class RecordingExecutor:
     """A stand-in for a distributed executor: runs tasks its own way through the same seam."""
 
@@ -276,3 +287,37 @@ def test_batch_cli_reports_and_exit_codes(tmp_path: Path) -> None:
     )
     assert missing.returncode == 3
     assert "nope.jsonl: no such file" in missing.stderr
+
+
+def test_ctrl_c_ends_the_run_as_interrupted_and_resume_finishes_it(tmp_path: Path) -> None:
+    n = 40
+    src = write_jsonl(tmp_path / "c.jsonl", [article_record(i) for i in range(n)])
+    db = tmp_path / "c.db"
+    proc = subprocess.Popen(
+        _batch_cmd(db, str(src), jobs=2),
+        env=ENV,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while _briefed(db) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the batch finished before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole foreground group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.rstrip().endswith("brieflow: interrupted")
+    conn = sqlite3.connect(db)
+    (status,) = conn.execute("SELECT status FROM runs").fetchone()
+    conn.close()
+    assert status == "interrupted"
+    rerun = subprocess.run(
+        _batch_cmd(db, str(src), jobs=2), env=ENV, capture_output=True, text=True, timeout=300
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
+    conn.close()
