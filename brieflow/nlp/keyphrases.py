@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from .words import _jieba, stopwords, words
+from .words import _jieba, stem, stopwords
 
 # jieba part-of-speech tags that make a title: nouns, names, places, organisations, verbal
 # nouns, abbreviations, English words.
@@ -112,7 +112,7 @@ def _zh_runs(text: str) -> list[list[str]]:
     _jieba()
     stop = stopwords("zh")
     runs: list[list[str]] = [[]]
-    for pair in posseg.lcut(text):
+    for pair in posseg.lcut(text, HMM=False):
         w, flag = pair.word, pair.flag
         if flag in _ZH_NOUNISH and w not in stop and len(w) >= 2 and not w.isdigit():
             runs[-1].append(w)
@@ -145,7 +145,7 @@ def key_phrase(
         text = surface.join(phrase)
         if language == "zh" and len(text) > 10:
             continue
-        terms = set(words(text, language))
+        terms = {w.lower() for w in phrase} if language == "zh" else {stem(w.lower()) for w in phrase}
         if not terms or terms & exclude:
             continue
         score = count * sum(weight(t) for t in terms) / (len(phrase) ** 0.5)

@@ -53,5 +53,10 @@ def words(text: str, language: str) -> list[str]:
                 out.append(w)
         return out
     tokens = [t.lower().replace("’", "'") for t in _EN_WORD.findall(text)]
-    tokens = [t for t in tokens if t not in stop and not (len(t) == 1 and t.isalpha())]
-    return _stemmer().stemWords(tokens)
+    return [stem(t) for t in tokens if t not in stop and not (len(t) == 1 and t.isalpha())]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem of a lower-case English word; cached, news reuses words."""
+    return _stemmer().stemWord(word)

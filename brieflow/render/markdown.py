@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import Article, Brief
-from .labels import labels, source_line, statement
+from .labels import check_notes, labels, source_line, statement
 
 
 def _escape(text: str) -> str:
