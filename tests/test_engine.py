@@ -12,7 +12,9 @@ from .conftest import EXAMPLES
 
 
 def examples():
-    return [load(str(EXAMPLES / name))[0] for name in ("zh-battery-prices.txt", "en-chip-export.txt")]
+    return [
+        load(str(EXAMPLES / name))[0] for name in ("zh-battery-prices.txt", "en-chip-export.txt")
+    ]
 
 
 def assert_cited_from_source(result, article):
@@ -87,7 +89,9 @@ def test_two_paragraph_article_gets_one_small_group():
 
 def test_long_article_stays_within_shape():
     base = examples()[1]
-    texts = [p.text.replace("China", f"market {i % 17}") for i in range(30) for p in base.paragraphs]
+    texts = [
+        p.text.replace("China", f"market {i % 17}") for i in range(30) for p in base.paragraphs
+    ]
     article = Article.from_texts(texts[:240], language="en")
     result = brief(article)
     assert len(article.paragraphs) == 240

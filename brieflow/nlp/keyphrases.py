@@ -145,7 +145,9 @@ def key_phrase(
         text = surface.join(phrase)
         if language == "zh" and len(text) > 10:
             continue
-        terms = {w.lower() for w in phrase} if language == "zh" else {stem(w.lower()) for w in phrase}
+        terms = (
+            {w.lower() for w in phrase} if language == "zh" else {stem(w.lower()) for w in phrase}
+        )
         if not terms or terms & exclude:
             continue
         score = count * sum(weight(t) for t in terms) / (len(phrase) ** 0.5)
