@@ -8,13 +8,18 @@ from brieflow import Article, BriefOptions, brief, load
 from brieflow.engines import get_engine
 from brieflow.errors import EngineError, UnknownEngine
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, FIXTURES
+
+ARTICLES = [
+    EXAMPLES / "zh-battery-prices.txt",
+    EXAMPLES / "en-chip-export.txt",
+    FIXTURES / "articles" / "zh-port-policy.md",
+    FIXTURES / "articles" / "en-city-budget.txt",
+]
 
 
 def examples():
-    return [
-        load(str(EXAMPLES / name))[0] for name in ("zh-battery-prices.txt", "en-chip-export.txt")
-    ]
+    return [load(str(path))[0] for path in ARTICLES]
 
 
 def assert_cited_from_source(result, article):
@@ -27,7 +32,7 @@ def assert_cited_from_source(result, article):
         assert statement.text in " ".join(cited.split()) or statement.text in cited, where
 
 
-@pytest.mark.parametrize("article", examples(), ids=["zh", "en"])
+@pytest.mark.parametrize("article", examples(), ids=[p.stem for p in ARTICLES])
 def test_examples_get_the_seed_shape_in_their_language(article):
     result = brief(article)
     assert result.language == article.language
