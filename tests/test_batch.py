@@ -182,9 +182,12 @@ def _batch_cmd(db: Path, *sources: str, jobs: int = 1) -> list[str]:
     ]
 
 
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+def env() -> dict[str, str]:
+    """The environment for a CLI subprocess: this test's (offline, no user config)."""
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     tmp_path: Path, jobs: int
@@ -195,7 +198,7 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     db = tmp_path / "k.db"
     proc = subprocess.Popen(
         _batch_cmd(db, str(src), jobs=jobs),
-        env=ENV,
+        env=env(),
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -211,7 +214,7 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     assert 5 <= killed_at < n
     rerun = subprocess.run(
         _batch_cmd(db, str(src), jobs=jobs),
-        env=ENV,
+        env=env(),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -235,6 +238,7 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     assert f"{n - killed_at} briefed, {killed_at} already briefed" in rerun.stderr
 
 
+@pytest.mark.slow
 def test_two_batches_at_once_on_one_database(tmp_path: Path) -> None:
     records = [article_record(i) for i in range(30)]
     a = write_jsonl(tmp_path / "a.jsonl", records[:20])
@@ -243,7 +247,7 @@ def test_two_batches_at_once_on_one_database(tmp_path: Path) -> None:
     procs = [
         subprocess.Popen(
             _batch_cmd(db, str(src)),
-            env=ENV,
+            env=env(),
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -262,11 +266,12 @@ def test_two_batches_at_once_on_one_database(tmp_path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_batch_cli_reports_and_exit_codes(tmp_path: Path) -> None:
     corpus(tmp_path / "in", n=3)
     db = tmp_path / "cli.db"
     done = subprocess.run(
-        _batch_cmd(db, str(tmp_path / "in")), env=ENV, capture_output=True, text=True, timeout=300
+        _batch_cmd(db, str(tmp_path / "in")), env=env(), capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 1  # some items failed; the rest are stored
     lines = done.stderr.splitlines()
@@ -280,7 +285,7 @@ def test_batch_cli_reports_and_exit_codes(tmp_path: Path) -> None:
     )
     missing = subprocess.run(
         _batch_cmd(db, str(tmp_path / "nope.jsonl")),
-        env=ENV,
+        env=env(),
         capture_output=True,
         text=True,
         timeout=300,
@@ -289,13 +294,14 @@ def test_batch_cli_reports_and_exit_codes(tmp_path: Path) -> None:
     assert "nope.jsonl: no such file" in missing.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_ends_the_run_as_interrupted_and_resume_finishes_it(tmp_path: Path) -> None:
     n = 40
     src = write_jsonl(tmp_path / "c.jsonl", [article_record(i) for i in range(n)])
     db = tmp_path / "c.db"
     proc = subprocess.Popen(
         _batch_cmd(db, str(src), jobs=2),
-        env=ENV,
+        env=env(),
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -315,7 +321,7 @@ def test_ctrl_c_ends_the_run_as_interrupted_and_resume_finishes_it(tmp_path: Pat
     conn.close()
     assert status == "interrupted"
     rerun = subprocess.run(
-        _batch_cmd(db, str(src), jobs=2), env=ENV, capture_output=True, text=True, timeout=300
+        _batch_cmd(db, str(src), jobs=2), env=env(), capture_output=True, text=True, timeout=300
     )
     assert rerun.returncode == 0, rerun.stderr
     conn = sqlite3.connect(db)
