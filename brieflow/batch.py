@@ -91,6 +91,14 @@ def _engine_for(job: Job) -> Engine:
 
 def _init_worker(job: Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a pool process: Ctrl-C is the parent's job
+    parent = os.getppid()
+
+    def watch() -> None:  # the parent killed (kill -9): do not linger as an orphan
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="brieflow-parent-watch").start()
     _engine_for(job)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -166,6 +167,27 @@ def _briefed(db: Path) -> int:
         return 0
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
 def _batch_cmd(db: Path, *sources: str, jobs: int = 1) -> list[str]:
     return [
         sys.executable,
@@ -208,8 +230,18 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     while _briefed(db) < 5 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the batch finished before it could be killed"
-    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: the workers die too
-    proc.wait()
+    workers = _children(proc.pid)
+    assert len(workers) >= (2 if jobs == 2 else 0)
+    try:
+        os.kill(proc.pid, signal.SIGKILL)  # the batch process only: its workers must follow
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [w for w in workers if _alive(w)], "workers outlived the killed batch"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
     killed_at = _briefed(db)
     assert 5 <= killed_at < n
     rerun = subprocess.run(
