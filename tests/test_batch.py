@@ -359,3 +359,27 @@ def test_ctrl_c_ends_the_run_as_interrupted_and_resume_finishes_it(tmp_path: Pat
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
     conn.close()
+
+
+def test_an_extractor_crash_costs_only_its_own_source(tmp_path: Path, monkeypatch) -> None:
+    # An extractor bug (simulated: the text extractor raising on one file) must not end the batch.
+    import brieflow.extract as extract
+
+    extract._load_builtin()
+    real = extract.EXTRACTORS["text"]
+
+    def flaky(data: bytes, name: str):
+        if name.endswith("crash.txt"):
+            raise RuntimeError("boom")
+        return real(data, name)
+
+    monkeypatch.setitem(extract.EXTRACTORS, "text", flaky)
+    (tmp_path / "crash.txt").write_text("Some text.\n\nMore text here.\n", "utf-8")
+    src = write_jsonl(tmp_path / "ok.jsonl", [article_record(i) for i in range(2)])
+    with Store(tmp_path / "x.db") as store:
+        result = run_batch([str(tmp_path / "crash.txt"), str(src)], store, concurrency=1)
+    assert counts(result) == {"seen": 3, "briefed": 2, "skipped": 0, "duplicates": 0, "failed": 1}
+    assert result.failures == [
+        f"{tmp_path / 'crash.txt'}: internal error while reading: RuntimeError('boom') "
+        "(please report it)"
+    ]
