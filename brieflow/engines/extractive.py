@@ -18,7 +18,7 @@ from ..nlp.lang import detect_language
 from ..nlp.sentences import split_sentences
 from ..nlp.trim import trim_lead
 from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
-from ..nlp.words import char_bigrams, words
+from ..nlp.words import words
 from .base import BriefOptions
 
 VERSION = "0.1.0"
@@ -37,7 +37,6 @@ class Weights:
     mmr_lambda: float = 0.5  # relevance vs. novelty when picking points
     lead_window: int = 4  # the viewpoint comes from the first N sentences…
     lead_paragraphs: int = 3  # …or from the first N paragraphs, whichever holds more
-    zh_terms: str = "words"  # "words" (jieba) or "bigrams" (Han character bigrams)
     title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
     min_words_en: int = 6
@@ -99,7 +98,7 @@ class ExtractiveEngine:
             texts = split_sentences(paragraph.text, language)
             prank = out[-1].paragraph_rank + 1 if out else 0
             for k, text in enumerate(texts):
-                terms = self._terms(text, language)
+                terms = words(text, language)
                 if language == "zh":
                     size = len(re.sub(r"\s", "", text))
                     fits = w.min_chars_zh <= size <= w.max_chars_zh
@@ -124,15 +123,10 @@ class ExtractiveEngine:
         self._idf = weights
         return out
 
-    def _terms(self, text: str, language: str) -> list[str]:
-        if language == "zh" and self.weights.zh_terms == "bigrams":
-            return char_bigrams(text)
-        return words(text, language)
-
     def score(self, sentences: list[Sentence], title: str | None, language: str) -> None:
         w = self.weights
         center = centroid(s.vector for s in sentences)
-        title_vec = tfidf(self._terms(title, language), self._idf) if title else {}
+        title_vec = tfidf(words(title, language), self._idf) if title else {}
         for s in sentences:
             s.score = (
                 w.centrality * cosine(s.vector, center)

@@ -63,24 +63,3 @@ def stem(word: str) -> str:
     """Snowball (Porter 2) stem of a lower-case English word; cached, news reuses words."""
     return _stemmer().stemWord(word)
 
-
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?%?")
-
-
-_FUNCTION_CHARS = frozenset("的了是在和与及或等也都而被把将从对于以之其这那个为有就")
-
-
-def char_bigrams(text: str) -> list[str]:
-    """Han character bigrams (and whole Latin words and numbers): Chinese terms without a
-    segmenter, robust to names and numbers jieba splits differently in different sentences.
-    Bigrams with a function character (的, 了, 是…) are left out, as stopwords are."""
-    out: list[str] = []
-    for run in _HAN_RUN.findall(text):
-        if run[0] < "\u4e00":
-            out.append(run.lower())
-            continue
-        for i in range(len(run) - 1):
-            pair = run[i : i + 2]
-            if pair[0] not in _FUNCTION_CHARS and pair[1] not in _FUNCTION_CHARS:
-                out.append(pair)
-    return out
