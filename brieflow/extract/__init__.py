@@ -65,6 +65,12 @@ def detect_format(data: bytes, name: str = "") -> str:
     ext = PurePath(name.split("?", 1)[0]).suffix.lower() if name else ""
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
+    # A fetched body knows its media type (brieflow.fetch.FetchedBytes).
+    content_type = getattr(data, "content_type", None) or ""
+    if content_type in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if content_type.endswith(("rss+xml", "atom+xml", "rdf+xml")):
+        return "feed"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"{") or head.startswith(b"["):
         lines = [ln for ln in data.splitlines() if ln.strip()]
@@ -79,7 +85,7 @@ def detect_format(data: bytes, name: str = "") -> str:
         if b"<rss" in head or b"<feed" in head or b"<rdf" in head:
             return "feed"
         return "html"
-    if head.startswith(b"<!doctype html") or head.startswith(b"<html") or b"<body" in head:
+    if b"<!doctype html" in head or b"<html" in head or b"<body" in head:
         return "html"
     if head.startswith(b"# "):
         return "markdown"
