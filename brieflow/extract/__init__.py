@@ -11,9 +11,13 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from ..errors import BrieflowError, UnsupportedFormat
 from ..models import Article
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Item:
 Extractor = Callable[[bytes, str], Iterator[Item]]
 
 EXTRACTORS: dict[str, Extractor] = {}
+# Extractors that fetch more input themselves (a feed's link-only items) and so need Settings.
+WANTS_SETTINGS: set[str] = set()
 
 EXTENSIONS = {
     ".txt": "text",
@@ -47,9 +53,11 @@ EXTENSIONS = {
 }
 
 
-def register(name: str) -> Callable[[Extractor], Extractor]:
+def register(name: str, *, wants_settings: bool = False) -> Callable[[Extractor], Extractor]:
     def deco(fn: Extractor) -> Extractor:
         EXTRACTORS[name] = fn
+        if wants_settings:
+            WANTS_SETTINGS.add(name)
         return fn
 
     return deco
@@ -92,8 +100,11 @@ def detect_format(data: bytes, name: str = "") -> str:
     return "text"
 
 
-def extract(data: bytes, name: str, fmt: str | None = None) -> Iterator[Item]:
-    """Every Item in `data` (named `name` in messages), using `fmt` or the detected format."""
+def extract(
+    data: bytes, name: str, fmt: str | None = None, *, settings: Settings | None = None
+) -> Iterator[Item]:
+    """Every Item in `data` (named `name` in messages), using `fmt` or the detected format.
+    `settings` reach extractors that fetch (a feed's link-only items)."""
     _load_builtin()
     fmt = fmt or detect_format(data, name)
     try:
@@ -104,7 +115,10 @@ def extract(data: bytes, name: str, fmt: str | None = None) -> Iterator[Item]:
             source=name,
             hint=f"use one of: {', '.join(sorted(EXTRACTORS))}",
         ) from None
-    yield from extractor(data, name)
+    if fmt in WANTS_SETTINGS:
+        yield from extractor(data, name, settings=settings)  # type: ignore[call-arg]
+    else:
+        yield from extractor(data, name)
 
 
 def _load_builtin() -> None:

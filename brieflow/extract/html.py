@@ -49,7 +49,7 @@ _BOILERPLATE = [
         r"^(分享到|分享至|分享|收藏|点赞|打印|关闭窗口|举报|舉報|纠错|【纠错】|返回顶部)\s*[：:]?"
         r"(\s*(微信|微博|QQ空间|QQ|易信|朋友圈))*$",
         r"^(share|save|share this article|share this|reuse this content"
-        r"|explore more on these topics|read more|advertisement)$",
+        r"|explore more on these topics|read more|advertisement|home|menu|首页|导航|登录|注册)$",
         r"^返回\S{1,6}[，,]\s*查看更多$",
         r"尽在\S{0,8}APP$|^\S{0,8}APP$|^下载\S{0,8}APP",
         r"^reporting by .+(editing|writing) by",
