@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+from xml.sax import SAXParseException
 
 import lxml.html
 
@@ -34,8 +35,9 @@ def extract_feed(data: bytes, name: str, settings: Settings | None = None) -> It
     parsed = feedparser.parse(bytes(data), sanitize_html=False, resolve_relative_uris=False)
     feed = parsed.get("feed", {})
     entries = parsed.get("entries", [])
-    if parsed.get("bozo") and not entries and not feed.get("title"):
-        reason = parsed.get("bozo_exception")
+    reason = parsed.get("bozo_exception")
+    broken_xml = isinstance(reason, SAXParseException)
+    if parsed.get("bozo") and (not entries or broken_xml) and not feed.get("title"):
         raise InputError(
             f"not a valid RSS or Atom feed ({_reason(reason)})",
             source=name,
