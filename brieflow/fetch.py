@@ -140,7 +140,7 @@ def _fetch_once(url: str, settings: Settings, accept: frozenset[str], timeout: f
         client_args["transport"] = _guarded_transport()
     current = url
     with httpx.Client(**client_args) as client:
-        for hop in range(int(settings.fetch_max_redirects) + 1):
+        for _hop in range(int(settings.fetch_max_redirects) + 1):
             _check_url(current, url, block)
             try:
                 with client.stream("GET", current) as response:
@@ -161,7 +161,7 @@ def _fetch_once(url: str, settings: Settings, accept: frozenset[str], timeout: f
         raise FetchError(
             f"too many redirects (more than {settings.fetch_max_redirects})",
             source=url,
-            hint="open the URL in a browser to find the final address, or raise fetch_max_redirects",
+            hint="open it in a browser to find the final address, or raise fetch_max_redirects",
         )
 
 

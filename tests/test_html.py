@@ -55,7 +55,15 @@ def test_sohu_page_exactly() -> None:
     assert len(article.paragraphs) == 5
     assert article.paragraphs[-1].text.startswith("业内预计，随着报废电机")
     text = article.text
-    for junk in ("返回搜狐", "责任编辑", "平台声明", "图片来源", "24小时热文", "版权所有", "推荐阅读"):
+    for junk in (
+        "返回搜狐",
+        "责任编辑",
+        "平台声明",
+        "图片来源",
+        "24小时热文",
+        "版权所有",
+        "推荐阅读",
+    ):
         assert junk not in text
 
 
@@ -69,7 +77,10 @@ def test_big5_page() -> None:
     article = _article("xinhua-big5.html")
     assert article.title == "臺灣地區半導體出口續增 設備投資轉趨審慎"
     assert article.source == "新華網"
-    assert article.paragraphs[1].text == "分析人士指出，人工智慧伺服器相關晶片需求強勁，是出口增長的主要動力。"
+    assert (
+        article.paragraphs[1].text
+        == "分析人士指出，人工智慧伺服器相關晶片需求強勁，是出口增長的主要動力。"
+    )
 
 
 def test_english_outlets() -> None:
@@ -123,7 +134,8 @@ def test_encodings_without_mojibake(meta: str, encoding: str, http_charset: str 
 
 def test_big5_without_any_label_is_sniffed() -> None:
     text = (
-        "<html><body><div class='content'><p>臺灣地區七月出口金額創下歷史新高，主要來自電子零組件。</p>"
+        "<html><body><div class='content'>"
+        "<p>臺灣地區七月出口金額創下歷史新高，主要來自電子零組件。</p>"
         "<p>經濟部門表示，下半年外銷訂單可望維持成長。</p></div></body></html>"
     )
     assert decode_html(text.encode("big5"), "x.html") == text
@@ -149,7 +161,10 @@ def test_page_without_text_is_empty_article() -> None:
     [
         ("白宫密会稀土巨头!稀土战线悄然成形_搜狐财经_搜狐网", "白宫密会稀土巨头!稀土战线悄然成形"),
         ("今年夏粮产量再创新高-新华网", "今年夏粮产量再创新高"),
-        ("Copper climbs as Chile mine outage tightens supply | Reuters", "Copper climbs as Chile mine outage tightens supply"),
+        (
+            "Copper climbs as Chile mine outage tightens supply | Reuters",
+            "Copper climbs as Chile mine outage tightens supply",
+        ),
         ("Rail fares - what changes - BBC News", "Rail fares - what changes"),
         ("连锁咖啡品牌下沉县城 | 界面新闻", "连锁咖啡品牌下沉县城"),
         ("A plain headline", "A plain headline"),

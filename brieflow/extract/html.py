@@ -17,9 +17,9 @@ from lxml import etree
 
 from ..errors import EmptyArticle, InputError
 from . import Item, register
+from .dates import normalize_published
 from .htmlbytes import decode_html
 from .htmlmeta import page_metadata
-from .dates import normalize_published
 from .text import article_from_paragraphs
 
 # Lines that sit inside article bodies on portals but are not part of the article.
@@ -30,7 +30,8 @@ _BOILERPLATE = [
         r"^[（(【\[]?\s*(责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|图片编辑|圖片編輯|版面编辑"
         r"|美编|审核|审校|審校|监制|主编|统筹|策划|作者|记者|記者|摄影|攝影|文字|视频)\s*[：:|｜]",
         r"^\S{0,12}(记者|記者|编辑|編輯)\s*[|｜]\s*\S{1,12}$",  # 界面新闻记者 | 刘畅
-        r"^\S{0,12}(记者|記者)\s+[\u4e00-\u9fff]{2,4}(\s+[\u4e00-\u9fff]{2,4})*$",  # 澎湃新闻记者 吴佳
+        # 澎湃新闻记者 吴佳
+        r"^\S{0,12}(记者|記者)\s+[\u4e00-\u9fff]{2,4}(\s+[\u4e00-\u9fff]{2,4})*$",
         # where it came from / the headline it had: （文章来源：证券时报网） · 原标题：…
         r"^[（(【\[]?\s*(原标题|原標題|来源|來源|文章来源|文章來源|本文来源|本文來源|来源于|稿源)\s*[：:]",
         # disclaimers and statements
@@ -81,8 +82,10 @@ def is_boilerplate(text: str, title: str | None = None) -> bool:
     if any(p.search(line) for p in _BOILERPLATE):
         return True
     # A dateline such as "2025年08月01日08:41 | 来源：人民网" or "第一财经 2025-08-01 13:02:18".
-    return len(line) <= 60 and normalize_published(line) is not None and (
-        len(_LEFTOVER.sub("", line)) <= 10
+    return (
+        len(line) <= 60
+        and normalize_published(line) is not None
+        and (len(_LEFTOVER.sub("", line)) <= 10)
     )
 
 
@@ -126,15 +129,45 @@ def _trafilatura_paragraphs(html: str) -> list[str]:
         return []
     if not text:
         return []
-    return [line.lstrip("- ").strip() if line.startswith("- ") else line for line in text.split("\n")]
+    return [
+        line.lstrip("- ").strip() if line.startswith("- ") else line for line in text.split("\n")
+    ]
 
 
 _FURNITURE_PARTS = frozenset(
     {
-        "byline", "dateline", "share", "sharebar", "social", "editor", "statement", "declare",
-        "copyright", "related", "recommend", "recommends", "relate", "comment", "breadcrumb",
-        "abstract", "info", "infos", "date", "time", "source", "author", "sign", "trust",
-        "toolbar", "tags", "names", "intro", "subhead", "standfirst", "notice", "jubao",
+        "byline",
+        "dateline",
+        "share",
+        "sharebar",
+        "social",
+        "editor",
+        "statement",
+        "declare",
+        "copyright",
+        "related",
+        "recommend",
+        "recommends",
+        "relate",
+        "comment",
+        "breadcrumb",
+        "abstract",
+        "info",
+        "infos",
+        "date",
+        "time",
+        "source",
+        "author",
+        "sign",
+        "trust",
+        "toolbar",
+        "tags",
+        "names",
+        "intro",
+        "subhead",
+        "standfirst",
+        "notice",
+        "jubao",
     }
 )
 _FURNITURE_MAX = 300  # only small elements are removed; the body container is never small
@@ -161,8 +194,19 @@ def _without_furniture(tree: lxml.html.HtmlElement) -> str:
 
 
 _DROP_TAGS = (
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
-    "button", "select", "figure", "figcaption",
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "button",
+    "select",
+    "figure",
+    "figcaption",
 )
 _BLOCK_TAGS = {"p", "h2", "h3", "h4", "blockquote", "li", "pre"}
 
@@ -177,8 +221,11 @@ def harvest_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
         score = sum(
             len((p.text_content() or "").strip())
             for p in container
-            if isinstance(p.tag, str) and p.tag in ("p", "br", "blockquote")
-            or isinstance(p.tag, str) and p.tag == "div" and not len(p)
+            if isinstance(p.tag, str)
+            and p.tag in ("p", "br", "blockquote")
+            or isinstance(p.tag, str)
+            and p.tag == "div"
+            and not len(p)
         )
         if score > best_score:
             best, best_score = container, score

@@ -14,9 +14,7 @@ import re
 
 from ..errors import DecodeError
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I
-)
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 
 # Labels whose real content is a superset: decode with the superset so nothing is lost.
@@ -84,9 +82,8 @@ def decode_html(data: bytes, name: str, *, http_charset: str | None = None) -> s
         text = _strict(data, codec)
         if text is not None and (codec != "cp1252" or not _looks_like_cjk_bytes(data)):
             return text
-        if codec == "big5":
-            if (text := _strict(data, "big5hkscs")) is not None:
-                return text
+        if codec == "big5" and (text := _strict(data, "big5hkscs")) is not None:
+            return text
     text = sniff_chinese(data)
     if text is not None:
         return text

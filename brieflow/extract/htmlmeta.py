@@ -186,8 +186,16 @@ _SOURCE_TEXT = re.compile(
     r"(?P<name>[^\s|｜）)】\]，,。;；:：]{2,30})"
 )
 _SOURCE_CLASSES = {
-    "source", "article-source", "source-name", "media-name", "media_name", "medianame",
-    "ne_article_source", "source_baidu", "ly", "src",
+    "source",
+    "article-source",
+    "source-name",
+    "media-name",
+    "media_name",
+    "medianame",
+    "ne_article_source",
+    "source_baidu",
+    "ly",
+    "src",
 }
 _SOURCE_META = ("source", "mediaid", "weibo: article:author", "dc.publisher", "publisher")
 _NOT_A_SOURCE = re.compile(r"^(https?://|www\.)|^\d|^(来源|來源)$")
@@ -254,10 +262,26 @@ _BLOCKS = frozenset(
 # --- published -------------------------------------------------------------------------------
 
 _TIME_META = (
-    "article:published_time", "og:release_date", "og:published_time", "article:published",
-    "datepublished", "publishdate", "publish_date", "publishtime", "publish-time", "pubdate",
-    "pubtime", "apub:time", "weibo: article:create_at", "sailthru.date", "parsely-pub-date",
-    "dc.date.issued", "dc.date", "date", "release_date", "article:modified_time",
+    "article:published_time",
+    "og:release_date",
+    "og:published_time",
+    "article:published",
+    "datepublished",
+    "publishdate",
+    "publish_date",
+    "publishtime",
+    "publish-time",
+    "pubdate",
+    "pubtime",
+    "apub:time",
+    "weibo: article:create_at",
+    "sailthru.date",
+    "parsely-pub-date",
+    "dc.date.issued",
+    "dc.date",
+    "date",
+    "release_date",
+    "article:modified_time",
 )
 _TIME_CLASS = re.compile(
     r"(^|[-_\s])(time|date|pubtime|pub-time|pub_time|publish|published|post_time|post-time|"

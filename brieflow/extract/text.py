@@ -9,8 +9,8 @@ from typing import Any
 from ..errors import EmptyArticle
 from ..models import Article
 from . import Item, register
-from .decode import decode_text
 from .dates import normalize_published
+from .decode import decode_text
 from .paragraphs import looks_like_title, parse_source_line, split_paragraphs
 
 
