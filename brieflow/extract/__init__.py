@@ -124,12 +124,3 @@ def extract(
 def _load_builtin() -> None:
     # Imported here so that each extractor's dependencies load only when needed.
     from . import jsonl, text  # noqa: F401
-
-    try:
-        from . import html  # noqa: F401
-    except ImportError:  # pragma: no cover - html extractor added by the HTML issue
-        pass
-    try:
-        from . import feed  # noqa: F401
-    except ImportError:  # pragma: no cover
-        pass
