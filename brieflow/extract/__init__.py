@@ -123,4 +123,4 @@ def extract(
 
 def _load_builtin() -> None:
     # Imported here so that each extractor's dependencies load only when needed.
-    from . import jsonl, text  # noqa: F401
+    from . import feed, html, jsonl, text  # noqa: F401
