@@ -187,6 +187,8 @@ _SOURCE_TEXT = re.compile(
 )
 _SOURCE_CLASSES = {
     "source",
+    "laiyuan",
+    "wenzhang-laiyuan",
     "article-source",
     "source-name",
     "media-name",
@@ -198,14 +200,14 @@ _SOURCE_CLASSES = {
     "src",
 }
 _SOURCE_META = ("source", "mediaid", "weibo: article:author", "dc.publisher", "publisher")
-_NOT_A_SOURCE = re.compile(r"^(https?://|www\.)|^\d|^(来源|來源)$")
+_NOT_A_SOURCE = re.compile(r"^(https?://|www\.)|^\d{4}[-/.年]|^\d+$|^(来源|來源)$")
 
 
 def page_source(
     tree: lxml.html.HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]]
 ) -> str | None:
-    """Who published the article: the page's `来源：`, a source meta tag or element, JSON-LD
-    publisher, og:site_name, else the site name after the headline in <title>."""
+    """Who published the article: the page's `来源：`, a source meta tag or element,
+    og:site_name, JSON-LD publisher, else the site name after the headline in <title>."""
     candidates: list[str | None] = []
     body = tree.find(".//body")
     visible = _visible_text(body if body is not None else tree)
@@ -220,8 +222,8 @@ def page_source(
         tokens = set((el.get("class") or "").split()) | {el.get("id") or ""}
         if tokens & _SOURCE_CLASSES:
             candidates.append(_strip_source_label(_text(el)))
-    candidates.append(_ld_publisher(ld))
     candidates.append(metas.get("og:site_name"))
+    candidates.append(_ld_publisher(ld))
     candidates.append(metas.get("application-name"))
     if (t := tree.find(".//title")) is not None:
         candidates.extend(s for s in site_suffixes(_text(t)) if _SITE_WORDS.search(s))
