@@ -85,7 +85,8 @@ def test_atom_feed() -> None:
         "Several chipmakers raised their spending plans for the year on Friday.",
         "Demand for data-centre chips remains strong, executives said.",
     ]
-    assert items[1].article is None  # a teaser with a link, and fetching is off
+    # A teaser with a link, and fetching is off: the teaser is all there is.
+    assert [p.text for p in items[1].article.paragraphs] == ["Short teaser."]
 
 
 def test_malformed_feed_is_a_clear_input_error() -> None:
@@ -102,3 +103,21 @@ def test_feed_without_items() -> None:
     data = b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title></channel></rss>"
     with pytest.raises(EmptyArticle, match="the feed has no items"):
         list(extract(data, "empty.rss"))
+
+
+def test_gbk_feed_labelled_gb2312() -> None:
+    xml = (
+        '<?xml version="1.0" encoding="gb2312"?>\n<rss version="2.0"><channel><title>经济·观察</title>'
+        "<item><title>煤价企稳</title><link>https://example.com/2</link>"
+        "<pubDate>2025-08-01 08:41</pubDate>"
+        "<description><![CDATA[<p>动力煤价格本周企稳，港口库存小幅下降。</p>"
+        "<p>业内人士认为，迎峰度夏期间电厂日耗仍将维持高位，煤价短期有支撑。</p>"
+        "<p>责任编辑：周镕</p>]]></description></item></channel></rss>"
+    )
+    [item] = list(extract(xml.encode("gbk"), "gbk.xml", settings=Settings(fetch_links=False)))
+    assert item.article.source == "经济·观察"
+    assert item.article.published == "2025-08-01 08:41"
+    assert [p.text for p in item.article.paragraphs] == [
+        "动力煤价格本周企稳，港口库存小幅下降。",
+        "业内人士认为，迎峰度夏期间电厂日耗仍将维持高位，煤价短期有支撑。",
+    ]

@@ -155,3 +155,26 @@ def test_block_private_refuses_loopback(base: str) -> None:
 )
 def test_public_address_rules(address: str, public: bool) -> None:
     assert is_public_address(address) is public
+
+
+def test_block_private_also_checks_at_connect_time(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if DNS had answered with a public address when the URL was checked and with a
+    # loopback one when the socket connects (DNS rebinding): the connection is still refused.
+    monkeypatch.setattr(fetch_module, "_check_url", lambda current, original, block: None)
+    settings = Settings(fetch_timeout=0.5, fetch_retries=0, block_private=True)
+    with pytest.raises(FetchError, match="resolves to 127.0.0.1, a private or local address"):
+        fetch(f"{base}/utf8", settings)
+
+
+def test_timeouts_are_retried(base: str) -> None:
+    Handler.hits.pop("/slow", None)
+    with pytest.raises(FetchError, match=r"timed out after 0.5 s \(gave up after 2 attempts\)"):
+        fetch(f"{base}/slow", Settings(fetch_timeout=0.5, fetch_retries=1))
+    assert Handler.hits["/slow"] == 2
+
+
+def test_connection_refused_is_named() -> None:
+    with pytest.raises(FetchError, match=r"^http://127.0.0.1:9/x: cannot connect"):
+        fetch("http://127.0.0.1:9/x", FAST)

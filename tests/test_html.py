@@ -190,6 +190,8 @@ def test_strip_site_suffix(title: str, expected: str) -> None:
         "Reporting by Jane Doe; Editing by Mark Potter",
         "《 人民日报 》（ 2025年08月01日 02 版）",
         "2025年08月01日08:41 | 来源：人民网－人民日报",
+        "编辑/丁俊",
+        "第一财经 2025-08-01 13:02:18",
     ],
 )
 def test_boilerplate_lines(line: str) -> None:
@@ -213,3 +215,31 @@ def test_detect_html_from_content_and_type() -> None:
     assert detect_format(b"<!-- saved --><!DOCTYPE html><html>", "page") == "html"
     fetched = FetchedBytes(b"<div>x</div>", url="https://e.com/a", content_type="text/html")
     assert detect_format(fetched, "https://e.com/a") == "html"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fallback_harvest_alone_finds_the_same_paragraphs(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trafilatura
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("trafilatura failed")
+
+    monkeypatch.setattr(trafilatura, "extract", broken)
+    article = _article(name)
+    assert [p.text for p in article.paragraphs] == EXPECTED[name]["paragraphs"]
+
+
+def test_latin1_label_is_read_as_windows_1252() -> None:
+    html = (
+        '<html><head><meta charset="iso-8859-1"><title>Caf\u00e9 prices | Example News</title>'
+        "</head><body><article><p>\u201cPrices at the caf\u00e9 rose by 5%,\u201d the owner said "
+        "on Friday \u2014 the third rise this year.</p></article></body></html>"
+    )
+    [item] = list(extract(html.encode("cp1252"), "cafe.html"))
+    assert item.article.paragraphs[0].text == (
+        "\u201cPrices at the caf\u00e9 rose by 5%,\u201d the owner said on Friday \u2014 the third "
+        "rise this year."
+    )
+    assert item.article.source == "Example News"

@@ -1,8 +1,8 @@
 """RSS 2.0 / Atom feeds (feedparser): one Article per item.
 
 An item with content (content:encoded, Atom content, or a long description) becomes an Article
-directly; an item with only a link is fetched when `fetch_links` allows; an item with neither is
-reported as an error Item while the rest go on. A document that is not a feed is an InputError.
+directly; an item with only a link or a teaser is fetched when `fetch_links` allows (else its
+teaser is the article); an item with neither is reported as an error Item while the rest go on. A document that is not a feed is an InputError.
 """
 
 from __future__ import annotations
@@ -67,9 +67,11 @@ def _article(
     meta = {"title": title, "source": source, "url": link, "published": published}
 
     content = _content_html(entry)
-    if content is None:
-        summary = entry.get("summary") or ""
-        if len(_plain(summary)) >= MIN_SUMMARY_CHARS or (summary and not link):
+    summary = entry.get("summary") or ""
+    if content is None and _plain(summary).strip():
+        # A long description is the article; a short one is a teaser for the linked page,
+        # used only when that page is not to be fetched.
+        if len(_plain(summary)) >= MIN_SUMMARY_CHARS or not link or not fetch_links:
             content = summary
     if content is not None:
         paragraphs = _paragraphs(content, title)
@@ -120,7 +122,7 @@ def _paragraphs(content: str, title: str | None) -> list[str]:
         tree = lxml.html.document_fromstring(f"<html><body><div>{content}</div></body></html>")
         texts = harvest_paragraphs(tree) or split_paragraphs(tree.text_content())
         if len(texts) <= 1:
-            texts = body_paragraphs(content, tree, title) or texts
+            texts = body_paragraphs(tree, title) or texts
     out = []
     for text in texts:
         text = clean_paragraph(text)

@@ -95,7 +95,7 @@ def clean_paragraph(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def body_paragraphs(html: str, tree: lxml.html.HtmlElement, title: str | None) -> list[str]:
+def body_paragraphs(tree: lxml.html.HtmlElement, title: str | None) -> list[str]:
     """The article's body paragraphs in order, boilerplate removed."""
     paragraphs = _clean(_trafilatura_paragraphs(_without_furniture(tree)), title)
     if not paragraphs:
@@ -208,36 +208,41 @@ _DROP_TAGS = (
     "figure",
     "figcaption",
 )
-_BLOCK_TAGS = {"p", "h2", "h3", "h4", "blockquote", "li", "pre"}
 
 
 def harvest_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
-    """The fallback: the block texts of the container holding the most paragraph text."""
+    """The fallback: the paragraphs of the container holding the most paragraph text.
+
+    A paragraph's text counts fully for its parent and 0.8 for its grandparent, so a body whose
+    paragraphs each sit in their own <div> (as on BBC pages) is still found as one container.
+    """
     tree = _copy(tree)
     for el in tree.xpath("//" + " | //".join(_DROP_TAGS)):
         el.drop_tree()
-    best, best_score = None, 0
-    for container in tree.iter("div", "article", "section", "td", "main", "body"):
-        score = sum(
-            len((p.text_content() or "").strip())
-            for p in container
-            if isinstance(p.tag, str)
-            and p.tag in ("p", "br", "blockquote")
-            or isinstance(p.tag, str)
-            and p.tag == "div"
-            and not len(p)
-        )
-        if score > best_score:
-            best, best_score = container, score
-    if best is None:
+    blocks = [
+        el
+        for el in tree.iter("p", "blockquote")
+        if el.text_content().strip()
+        and not (el.tag == "blockquote" and el.find(".//p") is not None)
+    ]
+    if not blocks:  # pages that put each paragraph in a bare <div>
+        blocks = [
+            el for el in tree.iter("div") if not len(el) and len(el.text_content().strip()) > 20
+        ]
+    scores: dict[lxml.html.HtmlElement, float] = {}
+    for el in blocks:
+        size = len(el.text_content().strip())
+        parent = el.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0.0) + size
+            grand = parent.getparent()
+            if grand is not None:
+                scores[grand] = scores.get(grand, 0.0) + 0.8 * size
+    if not scores:
         return []
-    texts = []
-    for el in best.iter():
-        if isinstance(el.tag, str) and (el.tag in _BLOCK_TAGS or (el.tag == "div" and not len(el))):
-            text = el.text_content().strip()
-            if text:
-                texts.append(text)
-    return texts
+    best = max(scores, key=lambda el: scores[el])
+    chosen = {id(el) for el in blocks}
+    return [el.text_content().strip() for el in best.iter() if id(el) in chosen]
 
 
 def _copy(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -262,7 +267,7 @@ def extract_html(data: bytes, name: str) -> Iterator[Item]:
     tree = parse_html(text, name)
     meta = page_metadata(tree, name)
     url = getattr(data, "url", None) or (name if _is_url(name) else None) or meta.url
-    paragraphs = body_paragraphs(text, tree, meta.title)
+    paragraphs = body_paragraphs(tree, meta.title)
     if not paragraphs:
         raise EmptyArticle(
             "no article text found in the page",
