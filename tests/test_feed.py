@@ -107,7 +107,8 @@ def test_feed_without_items() -> None:
 
 def test_gbk_feed_labelled_gb2312() -> None:
     xml = (
-        '<?xml version="1.0" encoding="gb2312"?>\n<rss version="2.0"><channel><title>经济·观察</title>'
+        '<?xml version="1.0" encoding="gb2312"?>\n'
+        '<rss version="2.0"><channel><title>经济·观察</title>'
         "<item><title>煤价企稳</title><link>https://example.com/2</link>"
         "<pubDate>2025-08-01 08:41</pubDate>"
         "<description><![CDATA[<p>动力煤价格本周企稳，港口库存小幅下降。</p>"

@@ -2,7 +2,8 @@
 
 An item with content (content:encoded, Atom content, or a long description) becomes an Article
 directly; an item with only a link or a teaser is fetched when `fetch_links` allows (else its
-teaser is the article); an item with neither is reported as an error Item while the rest go on. A document that is not a feed is an InputError.
+teaser is the article); an item with neither is reported as an error Item while the rest go on.
+A document that is not a feed is an InputError.
 """
 
 from __future__ import annotations
@@ -68,11 +69,11 @@ def _article(
 
     content = _content_html(entry)
     summary = entry.get("summary") or ""
-    if content is None and _plain(summary).strip():
-        # A long description is the article; a short one is a teaser for the linked page,
-        # used only when that page is not to be fetched.
-        if len(_plain(summary)) >= MIN_SUMMARY_CHARS or not link or not fetch_links:
-            content = summary
+    # A long description is the article; a short one is a teaser for the linked page, used
+    # only when that page is not to be fetched.
+    teaser_only = bool(link) and fetch_links and len(_plain(summary)) < MIN_SUMMARY_CHARS
+    if content is None and _plain(summary).strip() and not teaser_only:
+        content = summary
     if content is not None:
         paragraphs = _paragraphs(content, title)
         if paragraphs:
