@@ -243,3 +243,30 @@ def test_latin1_label_is_read_as_windows_1252() -> None:
         "rise this year."
     )
     assert item.article.source == "Example News"
+
+
+BR_PAGE = (
+    "<html><head><title>上半年地区经济增长5.6%_某某网</title></head><body>"
+    "<div class='nav'><a href='/'>首页</a></div><div id='Cnt-Main-Article-QQ'>"
+    "\u3000\u3000某地今年上半年地区生产总值同比增长百分之五点六，高于全国平均水平。<br><br>"
+    "\u3000\u3000其中，工业增加值增长百分之七，<b>服务业</b>增加值增长百分之五。<br><br>"
+    "\u3000\u3000当地统计部门表示，下半年经济有望延续稳中向好的态势。<br><br>"
+    "责任编辑：张三</div></body></html>"
+)
+BR_TEXTS = [
+    "某地今年上半年地区生产总值同比增长百分之五点六，高于全国平均水平。",
+    "其中，工业增加值增长百分之七，服务业增加值增长百分之五。",
+    "当地统计部门表示，下半年经济有望延续稳中向好的态势。",
+]
+
+
+@pytest.mark.parametrize("trafilatura_works", [True, False])
+def test_br_separated_paragraphs(trafilatura_works: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not trafilatura_works:
+        import trafilatura
+
+        monkeypatch.setattr(trafilatura, "extract", lambda *a, **k: None)
+    [item] = list(extract(BR_PAGE.encode("gbk"), "old.html"))
+    assert [p.text for p in item.article.paragraphs] == BR_TEXTS
+    assert item.article.title == "上半年地区经济增长5.6%"
+    assert item.article.source == "某某网"
