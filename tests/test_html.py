@@ -270,3 +270,18 @@ def test_br_separated_paragraphs(trafilatura_works: bool, monkeypatch: pytest.Mo
     assert [p.text for p in item.article.paragraphs] == BR_TEXTS
     assert item.article.title == "上半年地区经济增长5.6%"
     assert item.article.source == "某某网"
+
+
+def test_utf8_page_with_a_stray_broken_byte_stays_utf8() -> None:
+    raw = PAGE.format(meta='<meta charset="utf-8">').encode("utf-8")
+    cut = raw.index("市场人士".encode())
+    raw = raw[:cut] + b"\xe5" + raw[cut:]  # half a character
+    [item] = list(extract(raw, "broken.html"))
+    assert item.article.title == "央行开展逆回购操作"
+    assert item.article.paragraphs[0].text == TEXTS[0]
+    assert item.article.paragraphs[1].text == "\ufffd" + TEXTS[1]
+
+
+def test_gbk_page_with_few_chinese_characters_is_not_taken_for_utf8() -> None:
+    html = "<html><body><p>The 央行 said rates would stay on hold for now.</p></body></html>"
+    assert decode_html(html.encode("gbk"), "x.html") == html
