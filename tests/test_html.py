@@ -285,3 +285,16 @@ def test_utf8_page_with_a_stray_broken_byte_stays_utf8() -> None:
 def test_gbk_page_with_few_chinese_characters_is_not_taken_for_utf8() -> None:
     html = "<html><body><p>The 央行 said rates would stay on hold for now.</p></body></html>"
     assert decode_html(html.encode("gbk"), "x.html") == html
+
+
+def test_logo_h1_is_not_the_title() -> None:
+    html = (
+        "<html><head><title>新能源重卡销量翻倍_凤凰网财经_凤凰网</title></head><body>"
+        "<h1 class='logo'><a href='/'>凤凰网财经</a></h1><h1>新能源重卡销量翻倍</h1>"
+        "<div class='text'><p>上半年国内新能源重卡销量同比增长一倍以上，"
+        "渗透率首次超过两成。</p></div>"
+        "</body></html>"
+    )
+    [item] = list(extract(html.encode(), "logo.html"))
+    assert item.article.title == "新能源重卡销量翻倍"
+    assert item.article.source == "凤凰网财经"
