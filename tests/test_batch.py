@@ -383,3 +383,44 @@ def test_an_extractor_crash_costs_only_its_own_source(tmp_path: Path, monkeypatc
         f"{tmp_path / 'crash.txt'}: internal error while reading: RuntimeError('boom') "
         "(please report it)"
     ]
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>测试快讯</title><link>http://127.0.0.1/</link>
+<item><title>港口吞吐量回升</title><pubDate>Mon, 04 Mar 2024 09:00:00 +0800</pubDate>
+<description>今年前两个月，沿海主要港口货物吞吐量同比增长百分之六，集装箱业务恢复较快。</description>
+</item>
+<item><title>钢材库存下降</title><pubDate>Mon, 04 Mar 2024 10:00:00 +0800</pubDate>
+<description>上周全国主要城市钢材社会库存环比下降，建筑钢材需求随气温回升逐步释放。</description>
+</item></channel></rss>"""
+
+
+def test_a_list_of_urls_over_loopback(tmp_path: Path) -> None:
+    from .httpserver import Handler, Server
+
+    Handler.routes["/batch-feed.xml"] = (
+        200,
+        {"Content-Type": "application/rss+xml; charset=utf-8"},
+        FEED.encode("utf-8"),
+    )
+    with Server() as base:
+        urls = tmp_path / "desk.urls"
+        urls.write_text(
+            f"# the desk's sources\n{base}/batch-feed.xml\n{base}/utf8\n{base}/missing\n", "utf-8"
+        )
+        with Store(tmp_path / "u.db") as store:
+            result = run_batch([str(urls)], store, concurrency=1)
+            assert counts(result) == {
+                "seen": 4,
+                "briefed": 3,
+                "skipped": 0,
+                "duplicates": 0,
+                "failed": 1,
+            }
+            assert result.failure_kinds == {"FetchError": 1}
+            assert sorted(a.article.title or "" for a in store.articles()) == [
+                "测试页面",
+                "港口吞吐量回升",
+                "钢材库存下降",
+            ]
+            assert [h.article.article.title for h in store.search("吞吐量")] == ["港口吞吐量回升"]
