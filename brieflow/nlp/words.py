@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from functools import lru_cache
 from importlib.resources import files
 
@@ -20,7 +21,9 @@ def stopwords(language: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import jieba
+    with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
+        warnings.simplefilter("ignore")
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on stderr
     jieba.initialize()
@@ -50,5 +53,10 @@ def words(text: str, language: str) -> list[str]:
                 out.append(w)
         return out
     tokens = [t.lower().replace("’", "'") for t in _EN_WORD.findall(text)]
-    tokens = [t for t in tokens if t not in stop and not (len(t) == 1 and t.isalpha())]
-    return _stemmer().stemWords(tokens)
+    return [stem(t) for t in tokens if t not in stop and not (len(t) == 1 and t.isalpha())]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem of a lower-case English word; cached, news reuses words."""
+    return _stemmer().stemWord(word)
