@@ -21,8 +21,8 @@ from brieflow.evaluate.metrics import (
 
 
 def test_rouge1_and_rouge2_by_hand():
-    cand = "the cat sat on the mat".split()
-    ref = "the cat was on the mat".split()
+    cand = ["the", "cat", "sat", "on", "the", "mat"]
+    ref = ["the", "cat", "was", "on", "the", "mat"]
     # unigrams: the×2, cat, on, mat match → 5 of 6 on both sides
     s1 = rouge_n(cand, ref, 1)
     assert (s1.precision, s1.recall, s1.f1) == pytest.approx((5 / 6, 5 / 6, 5 / 6))
@@ -66,9 +66,9 @@ def test_rouge_lsum_two_reference_sentences():
 
 def _hand_lcs(a: list[str], b: list[str]) -> int:
     """Plain recursive LCS length (memoized), written independently of metrics.lcs_indices."""
-    from functools import lru_cache
+    from functools import cache
 
-    @lru_cache(maxsize=None)
+    @cache
     def go(i: int, j: int) -> int:
         if i == len(a) or j == len(b):
             return 0

@@ -95,6 +95,9 @@ def sumy_ranking(method: str, sentences: Sequence[str], language: str) -> list[i
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # LSA warns on documents with fewer words than sentences
         _summarizer(method, tokenizer.code)(document, capture)
+    # Ratings equal up to float noise (LSA's SVD over a hash-ordered vocabulary) are ties, and
+    # ties keep reading order: the ranking must not change with PYTHONHASHSEED.
+    ranked.sort(key=lambda info: (-round(float(info.rating), 9), info.order))
     return [info.order for info in ranked]
 
 
