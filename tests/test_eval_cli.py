@@ -140,3 +140,17 @@ def test_unknown_baseline_and_nothing_to_run(capsys):
     assert "unknown baseline 'magic'" in capsys.readouterr().err
     assert main(["eval", str(EN), "--engine", "none", "--baselines", "none"]) == 7
     assert main(["eval", "no-such-file.jsonl", "--engine", "none"]) == 3
+
+
+def test_missing_optional_package_is_a_config_error(monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "sumy" else real(name, *a)
+    )
+    assert main(["eval", str(ZH), "--engine", "none", "--baselines", "lead,lexrank"]) == 7
+    assert capsys.readouterr().err.strip() == (
+        "brieflow: error: brieflow eval: evaluation needs sumy, which is not installed "
+        '(pip install "brieflow[eval]")'
+    )

@@ -15,6 +15,7 @@ Scores are ROUGE F1 and recall (×100, averaged over articles) against the recor
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from statistics import mean
 from typing import Any
 
 from ..engines import BriefOptions, Engine
-from ..errors import BrieflowError, InputError
+from ..errors import BrieflowError, ConfigError, InputError
 from ..models import Brief
 from ..nlp.sentences import split_sentences
 from .baselines import (
@@ -145,6 +146,22 @@ def _baseline(name: str) -> Callable[..., Output]:
     )
 
 
+def _require(items: Sequence[EvalItem], baselines: Sequence[str]) -> None:
+    """The optional packages this run needs: rouge-score (English tokens), sumy (baselines)."""
+    needed = []
+    if any(item.language != "zh" for item in items):
+        needed.append(("rouge_score", "rouge-score"))
+    if any(name in SUMY_METHODS for name in baselines):
+        needed.append(("sumy", "sumy"))
+    missing = [dist for module, dist in needed if importlib.util.find_spec(module) is None]
+    if missing:
+        raise ConfigError(
+            f"evaluation needs {' and '.join(missing)}, which is not installed",
+            source="brieflow eval",
+            hint='pip install "brieflow[eval]"',
+        )
+
+
 def parse_baselines(value: str | None) -> list[str]:
     """`lead,lexrank` → ["lead", "lexrank"]; None → all; "" or "none" → none."""
     if value is None:
@@ -169,6 +186,7 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score `engine` (as system "brieflow") and `baselines` on `items`; the report is the
     JSON document `brieflow eval --json` writes."""
+    _require(items, baselines)
     systems: list[tuple[str, Callable[..., Output]]] = []
     if engine is not None:
         systems.append((ENGINE_SYSTEM, _engine_system(engine, options or BriefOptions())))
