@@ -154,3 +154,28 @@ def test_missing_optional_package_is_a_config_error(monkeypatch, capsys):
         "brieflow: error: brieflow eval: evaluation needs sumy, which is not installed "
         '(pip install "brieflow[eval]")'
     )
+
+
+def test_details_has_one_line_per_system_and_article(tmp_path):
+    path = tmp_path / "details.jsonl"
+    args = ["eval", str(ZH), "--engine", "none", "--baselines", "lead,oracle", "--details"]
+    assert main([*args, str(path)]) == 0
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    assert [(r["system"], r["id"]) for r in rows[:2]] == [
+        ("lead", "fx-zh-01"),
+        ("lead", "fx-zh-02"),
+    ]
+    assert len(rows) == 16
+    first = rows[0]
+    assert first["output"] == [
+        "青川市统计局周一公布，今年前三季度全市地区生产总值同比增长5.6%，比上半年加快0"
+    ]
+    assert set(first) == {
+        "id",
+        "system",
+        "rouge1_f1",
+        "rouge2_f1",
+        "rougeL_f1",
+        "output",
+        "summary",
+    }

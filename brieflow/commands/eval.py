@@ -52,6 +52,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="comma-separated from lead,lexrank,textrank,lsa,oracle, or none (default: all)",
     )
     p.add_argument("--json", metavar="PATH", help="also write the full report as JSON here")
+    p.add_argument(
+        "--details",
+        metavar="PATH",
+        help="write JSON Lines with every system's score and cut output per article",
+    )
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N articles")
     p.add_argument(
         "--summary-only",
@@ -77,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     items = load_dataset(args.data)
     if args.limit is not None:
         items = items[: max(args.limit, 1)]
+    details: list[dict] | None = [] if args.details else None
     report = evaluate(
         items,
         engine=engine,
@@ -85,7 +91,11 @@ def run(args: argparse.Namespace) -> int:
         best_reference=not args.summary_only,
         dataset=Path(args.data).stem,
         progress=lambda name: print(f"brieflow: eval: {name}…", file=sys.stderr),
+        details=details,
     )
+    if args.details:
+        lines = (json.dumps(d, ensure_ascii=False) + "\n" for d in details or [])
+        write_output("".join(lines), args.details)
     if args.json:
         write_output(json.dumps(report, ensure_ascii=False, indent=2) + "\n", args.json)
     write_output(format_table(report), None)

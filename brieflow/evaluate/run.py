@@ -183,9 +183,11 @@ def evaluate(
     best_reference: bool = True,
     dataset: str = "",
     progress: Callable[[str], None] | None = None,
+    details: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Score `engine` (as system "brieflow") and `baselines` on `items`; the report is the
-    JSON document `brieflow eval --json` writes."""
+    JSON document `brieflow eval --json` writes. A `details` list receives one record per system
+    and article (scores and the cut output), for error analysis."""
     _require(items, baselines)
     systems: list[tuple[str, Callable[..., Output]]] = []
     if engine is not None:
@@ -212,7 +214,7 @@ def evaluate(
         "protocol": PROTOCOL,
         "tokenization": tokenization_label([i.language for i in items]),
         "reference_length": round(mean(text_length(i.references[0], i.language) for i in items), 1),
-        "systems": {r.name: _summarize(r, items, best_reference) for r in results},
+        "systems": {r.name: _summarize(r, items, best_reference, details) for r in results},
     }
 
 
@@ -222,7 +224,12 @@ def _scores(sentences: list[str], reference: str, language: str) -> dict[str, tu
     return {k: (v.f1, v.recall) for k, v in rouge(candidate, ref).items()}
 
 
-def _summarize(result: SystemResult, items: Sequence[EvalItem], best_reference: bool) -> dict:
+def _summarize(
+    result: SystemResult,
+    items: Sequence[EvalItem],
+    best_reference: bool,
+    details: list[dict[str, Any]] | None = None,
+) -> dict:
     n = len(items)
     per: dict[str, list[float]] = {}
 
@@ -234,7 +241,19 @@ def _summarize(result: SystemResult, items: Sequence[EvalItem], best_reference: 
     lengths = []
     for item, out in zip(items, result.outputs, strict=True):
         summary = item.references[0]
-        add("", _scores(out.fitted.get(summary, []), summary, item.language))
+        scores = _scores(out.fitted.get(summary, []), summary, item.language)
+        add("", scores)
+        if details is not None:
+            details.append(
+                {
+                    "id": item.article.id,
+                    "system": result.name,
+                    **{f"{m}_f1": round(100 * f1, 2) for m, (f1, _) in scores.items()},
+                    "output": out.fitted.get(summary, []),
+                    "summary": summary,
+                    **({"error": out.error} if out.error else {}),
+                }
+            )
         add("full.", _scores(out.full, summary, item.language))
         lengths.append(sum(text_length(s, item.language) for s in out.full))
         if best_reference:
