@@ -18,7 +18,11 @@ from brieflow.nlp.words import words
 
 
 def main() -> None:
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parents[1] / "../shared/data/eval"
+    root = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).parents[1] / "../shared/data/eval"
+    )
     words("预热", "zh")  # load jieba's dictionary once
     engine = ExtractiveEngine()
     print("| dev set | articles | median chars | load s | brief s | articles/s |")

@@ -59,7 +59,9 @@ def test_jsonl_in_jsonl_out_keeps_ids_and_order(tmp_path, capsys):
     assert [b["id"] for b in briefs] == ["first", "third"]
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"brieflow: error: {src}:2: line is not valid JSON")
-    assert err[1].startswith(f"brieflow: error: {src}:4: the article has no \"paragraphs\" or \"text\" field")
+    assert err[1].startswith(
+        f'brieflow: error: {src}:4: the article has no "paragraphs" or "text" field'
+    )
     assert err[2] == "brieflow: 2 of 4 items failed"
 
 

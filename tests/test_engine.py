@@ -8,11 +8,18 @@ from brieflow import Article, BriefOptions, brief, load
 from brieflow.engines import get_engine
 from brieflow.errors import EngineError, UnknownEngine
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, FIXTURES
+
+ARTICLES = [
+    EXAMPLES / "zh-battery-prices.txt",
+    EXAMPLES / "en-chip-export.txt",
+    FIXTURES / "articles" / "zh-port-policy.md",
+    FIXTURES / "articles" / "en-city-budget.txt",
+]
 
 
 def examples():
-    return [load(str(EXAMPLES / name))[0] for name in ("zh-battery-prices.txt", "en-chip-export.txt")]
+    return [load(str(path))[0] for path in ARTICLES]
 
 
 def assert_cited_from_source(result, article):
@@ -25,7 +32,7 @@ def assert_cited_from_source(result, article):
         assert statement.text in " ".join(cited.split()) or statement.text in cited, where
 
 
-@pytest.mark.parametrize("article", examples(), ids=["zh", "en"])
+@pytest.mark.parametrize("article", examples(), ids=[p.stem for p in ARTICLES])
 def test_examples_get_the_seed_shape_in_their_language(article):
     result = brief(article)
     assert result.language == article.language
@@ -87,7 +94,9 @@ def test_two_paragraph_article_gets_one_small_group():
 
 def test_long_article_stays_within_shape():
     base = examples()[1]
-    texts = [p.text.replace("China", f"market {i % 17}") for i in range(30) for p in base.paragraphs]
+    texts = [
+        p.text.replace("China", f"market {i % 17}") for i in range(30) for p in base.paragraphs
+    ]
     article = Article.from_texts(texts[:240], language="en")
     result = brief(article)
     assert len(article.paragraphs) == 240

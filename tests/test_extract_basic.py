@@ -22,7 +22,8 @@ def texts(article):
 
 def test_text_title_source_line_and_blank_line_paragraphs():
     data = (
-        "白宫会见稀土企业\n新闻日报·2025-08-01 08:41\n\n第一段内容。\n继续第一段。\n\n第二段内容。\n"
+        "白宫会见稀土企业\n新闻日报·2025-08-01 08:41\n\n"
+        "第一段内容。\n继续第一段。\n\n第二段内容。\n"
     ).encode()
     a = one(data, "a.txt")
     assert a.title == "白宫会见稀土企业"
@@ -80,7 +81,13 @@ def test_jsonl_ids_order_and_bad_lines_named_by_line_number():
         json.dumps({"id": "e", "paragraphs": ["Five."]}),
     ]
     items = list(extract("\n".join(lines).encode(), "in.jsonl"))
-    assert [i.origin for i in items] == ["in.jsonl:1", "in.jsonl:2", "in.jsonl:4", "in.jsonl:5", "in.jsonl:6"]
+    assert [i.origin for i in items] == [
+        "in.jsonl:1",
+        "in.jsonl:2",
+        "in.jsonl:4",
+        "in.jsonl:5",
+        "in.jsonl:6",
+    ]
     assert [i.article.id if i.article else None for i in items] == ["a", None, None, None, "e"]
     assert items[0].article.published == "2025-08-01 08:41"
     assert "in.jsonl:2: line is not valid JSON" in items[1].error.line()
@@ -109,7 +116,9 @@ def test_gbk_and_big5_text_decode():
         "稀土价格上涨。",
         "企业扩大产能。",
     ]
-    assert texts(one("稀土價格上漲，企業擴大產能。".encode("big5"), "b.txt")) == ["稀土價格上漲，企業擴大產能。"]
+    assert texts(one("稀土價格上漲，企業擴大產能。".encode("big5"), "b.txt")) == [
+        "稀土價格上漲，企業擴大產能。"
+    ]
     assert texts(one("\ufeffBOM text here.".encode(), "c.txt")) == ["BOM text here."]
 
 
@@ -119,7 +128,11 @@ def test_gbk_and_big5_text_decode():
         (b"", EmptyArticle, "a.txt: no article text found"),
         (b"  \n\n \t\n", EmptyArticle, "a.txt: no article text found"),
         (b"--- *** ...", EmptyArticle, "a.txt: no article text found"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", UnsupportedFormat, "a.txt: this looks like a binary file"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            UnsupportedFormat,
+            "a.txt: this looks like a binary file",
+        ),
         (b"caf\xe9 \xff\xfe\xfd", DecodeError, "a.txt: cannot decode the bytes at offset 3"),
     ],
 )

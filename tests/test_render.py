@@ -100,7 +100,8 @@ def test_chinese_brief_keeps_chinese_source_and_labels():
     out = get_renderer("text").render(BRIEF_ZH, ARTICLE)
     assert out.split("\n")[1] == "搜狐财经·2025-08-01 08:41"
     assert out.split("\n")[3] == (
-        "核心观点 - 美国白宫近日召集稀土企业闭门开会[1]。 主题1：价格机制 - 会议讨论了最低价格保障机制[2]。"
+        "核心观点 - 美国白宫近日召集稀土企业闭门开会[1]。 "
+        "主题1：价格机制 - 会议讨论了最低价格保障机制[2]。"
     )
 
 
@@ -122,7 +123,10 @@ def test_json_follows_the_schema_and_round_trips():
         "text": "The U.S. is building a state-led rare earth strategy.",
         "citations": [1, 2],
     }
-    assert data["groups"][1]["points"][0] == {"text": "Analysts doubt the policy will last.", "citations": [3]}
+    assert data["groups"][1]["points"][0] == {
+        "text": "Analysts doubt the policy will last.",
+        "citations": [3],
+    }
     assert Brief.from_dict(data) == BRIEF_EN
     zh = json.loads(get_renderer("json").render(BRIEF_ZH, ARTICLE))
     assert Brief.from_dict(zh) == BRIEF_ZH
@@ -130,7 +134,10 @@ def test_json_follows_the_schema_and_round_trips():
 
 def test_json_many_is_an_array_and_jsonl_one_line_each():
     pairs = [(BRIEF_EN, ARTICLE), (BRIEF_ZH, ARTICLE)]
-    assert [d["language"] for d in json.loads(get_renderer("json").render_many(pairs))] == ["en", "zh"]
+    assert [d["language"] for d in json.loads(get_renderer("json").render_many(pairs))] == [
+        "en",
+        "zh",
+    ]
     lines = get_renderer("jsonl").render_many(pairs).splitlines()
     assert [json.loads(line)["language"] for line in lines] == ["en", "zh"]
 

@@ -17,7 +17,10 @@ def test_chinese_punctuation_and_closing_quotes():
 
 
 def test_chinese_corner_brackets_stay_with_their_sentence():
-    assert split_sentences("「市场已经见底。」分析师表示。", "zh") == ["「市场已经见底。」", "分析师表示。"]
+    assert split_sentences("「市场已经见底。」分析师表示。", "zh") == [
+        "「市场已经见底。」",
+        "分析师表示。",
+    ]
 
 
 def test_chinese_decimal_and_ascii_period_do_not_split():
