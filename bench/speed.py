@@ -109,6 +109,10 @@ def _mib(n: float) -> str:
     return f"{n / 2**20:.1f}"
 
 
+def _kib(n: float) -> str:
+    return f"{n / 2**10:.0f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("eval_dir", nargs="?", type=Path, default=default_eval_dir())
@@ -129,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"speed: no {args.sets} in {args.eval_dir}", file=sys.stderr)
         return 3
     rows = [
-        "| dev set | system | articles/s | × LexRank speed | peak alloc MiB | × LexRank "
+        "| dev set | system | articles/s | × LexRank speed | peak alloc KiB | × LexRank "
         "| max RSS MiB |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -150,13 +154,13 @@ def main(argv: list[str] | None = None) -> int:
             ratio = f"{(ref['seconds'] / r['seconds']):.1f}" if ref else ""
             mem = f"{(r['peak'] / ref['peak']):.2f}" if ref and ref["peak"] else ""
             rows.append(
-                f"| {path.stem} | {system} | {aps:.1f} | {ratio} | {_mib(r['peak'])} | {mem} "
+                f"| {path.stem} | {system} | {aps:.1f} | {ratio} | {_kib(r['peak'])} | {mem} "
                 f"| {_mib(r['rss'])} |"
             )
         print("\n".join(rows[-len(results) :]))
 
     growth = [
-        "| language | paragraphs | system | seconds per article | peak alloc MiB |",
+        "| language | paragraphs | system | seconds per article | peak alloc KiB |",
         "| --- | ---: | --- | ---: | ---: |",
     ]
     sources = {"en": "en-en-news-dev", "zh": "zh-zh-finnews-dev"}
@@ -185,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 else:
                     growth.append(
-                        f"| {language} | {n} | {system} | {r['seconds']:.3f} | {_mib(r['peak'])} |"
+                        f"| {language} | {n} | {system} | {r['seconds']:.3f} | {_kib(r['peak'])} |"
                     )
                 print(growth[-1])
     body = "\n\n".join(
