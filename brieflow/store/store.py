@@ -479,9 +479,14 @@ class Store:
         until: str | None = None,
         passed: bool | None = None,
         limit: int | None = None,
+        number: int | None = None,
     ) -> Iterator[StoredBrief]:
-        """Stored briefs, newest published article first (articles without paragraphs)."""
+        """Stored briefs, newest published article first (articles without paragraphs);
+        `number` picks the one brief stored under that number (the web app's brief id)."""
         where, params = _filters(source, since, until)
+        if number is not None:
+            where.append("b.pk = ?")
+            params.append(number)
         if article is not None:
             where.append("a.pk = ?")
             params.append(self._resolve(article)[0])
