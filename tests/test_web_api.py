@@ -346,6 +346,17 @@ def test_host_check_refuses_other_names(tmp_path: Path) -> None:
         assert c.get("/healthz", headers={"host": "rebound.example"}).status_code == 400
 
 
+def test_cross_origin_posts_are_refused(client: TestClient) -> None:
+    evil = {"origin": "http://attacker.example", "host": "testserver"}
+    r = client.post("/api/briefs", json={"text": EN}, headers=evil)
+    assert r.status_code == 403
+    assert r.json()["error"]["type"] == "CrossOrigin"
+    assert client.post("/briefs", data={"text": EN}, headers=evil).status_code == 403
+    same = {"origin": "http://testserver", "host": "testserver"}
+    r = client.post("/briefs", data={"text": EN}, headers=same, follow_redirects=False)
+    assert r.status_code == 303
+
+
 # -- URLs ---------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The ASGI app: `create_app(web_settings)` wires the pages, the JSON API and the safety layers.
 
-Safety layers, outermost first: a Host check (DNS rebinding; on for loopback binds), a request
+Safety layers, outermost first: a Host check (DNS rebinding; on for loopback binds), a refusal
+of POSTs sent by pages of other origins (cross-site form posts), a request
 size cap that answers 413 before any handler runs (the body is counted as it streams in, so a
 missing or false Content-Length does not get past it), security headers with a Content Security
 Policy that allows only this server's own scripts and styles, and error handlers that turn every
@@ -99,6 +100,33 @@ class BodyLimit:
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)
+
+
+class SameOrigin:
+    """Refuse a POST that a page from another origin sent (a form on some web site aimed at
+    this server on loopback): browsers always send `Origin` on cross-origin POSTs. Clients
+    that send no Origin (curl, scripts) are let through."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            headers = dict(scope["headers"])
+            origin = headers.get(b"origin")
+            if origin is not None:
+                netloc = origin.split(b"://", 1)[-1]
+                if netloc != headers.get(b"host"):
+                    response = JSONResponse(
+                        error_body(
+                            "CrossOrigin",
+                            "a page from another site tried to post here; refused",
+                        ),
+                        status_code=403,
+                    )
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -211,6 +239,7 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
 
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, limit=web.max_body_bytes)
+    app.add_middleware(SameOrigin)
     if web.allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(web.allowed_hosts))
     return app
