@@ -158,6 +158,11 @@ def _fetch_once(url: str, settings: Settings, accept: frozenset[str], timeout: f
                 raise _Retryable(
                     f"cannot connect: {_reason(exc)}", "check the URL and your network"
                 ) from None
+            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:
+                # A body that does not decompress, a URL httpx cannot use, and the like.
+                raise FetchError(
+                    f"cannot fetch: {_reason(exc)}", source=url, hint="check the URL"
+                ) from None
         raise FetchError(
             f"too many redirects (more than {settings.fetch_max_redirects})",
             source=url,

@@ -178,3 +178,8 @@ def test_timeouts_are_retried(base: str) -> None:
 def test_connection_refused_is_named() -> None:
     with pytest.raises(FetchError, match=r"^http://127.0.0.1:9/x: cannot connect"):
         fetch("http://127.0.0.1:9/x", FAST)
+
+
+def test_broken_compressed_body_is_a_fetch_error(base: str) -> None:
+    with pytest.raises(FetchError, match="cannot fetch: "):
+        fetch(f"{base}/bad-gzip", FAST)

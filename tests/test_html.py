@@ -243,3 +243,58 @@ def test_latin1_label_is_read_as_windows_1252() -> None:
         "rise this year."
     )
     assert item.article.source == "Example News"
+
+
+BR_PAGE = (
+    "<html><head><title>上半年地区经济增长5.6%_某某网</title></head><body>"
+    "<div class='nav'><a href='/'>首页</a></div><div id='Cnt-Main-Article-QQ'>"
+    "\u3000\u3000某地今年上半年地区生产总值同比增长百分之五点六，高于全国平均水平。<br><br>"
+    "\u3000\u3000其中，工业增加值增长百分之七，<b>服务业</b>增加值增长百分之五。<br><br>"
+    "\u3000\u3000当地统计部门表示，下半年经济有望延续稳中向好的态势。<br><br>"
+    "责任编辑：张三</div></body></html>"
+)
+BR_TEXTS = [
+    "某地今年上半年地区生产总值同比增长百分之五点六，高于全国平均水平。",
+    "其中，工业增加值增长百分之七，服务业增加值增长百分之五。",
+    "当地统计部门表示，下半年经济有望延续稳中向好的态势。",
+]
+
+
+@pytest.mark.parametrize("trafilatura_works", [True, False])
+def test_br_separated_paragraphs(trafilatura_works: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not trafilatura_works:
+        import trafilatura
+
+        monkeypatch.setattr(trafilatura, "extract", lambda *a, **k: None)
+    [item] = list(extract(BR_PAGE.encode("gbk"), "old.html"))
+    assert [p.text for p in item.article.paragraphs] == BR_TEXTS
+    assert item.article.title == "上半年地区经济增长5.6%"
+    assert item.article.source == "某某网"
+
+
+def test_utf8_page_with_a_stray_broken_byte_stays_utf8() -> None:
+    raw = PAGE.format(meta='<meta charset="utf-8">').encode("utf-8")
+    cut = raw.index("市场人士".encode())
+    raw = raw[:cut] + b"\xe5" + raw[cut:]  # half a character
+    [item] = list(extract(raw, "broken.html"))
+    assert item.article.title == "央行开展逆回购操作"
+    assert item.article.paragraphs[0].text == TEXTS[0]
+    assert item.article.paragraphs[1].text == "\ufffd" + TEXTS[1]
+
+
+def test_gbk_page_with_few_chinese_characters_is_not_taken_for_utf8() -> None:
+    html = "<html><body><p>The 央行 said rates would stay on hold for now.</p></body></html>"
+    assert decode_html(html.encode("gbk"), "x.html") == html
+
+
+def test_logo_h1_is_not_the_title() -> None:
+    html = (
+        "<html><head><title>新能源重卡销量翻倍_凤凰网财经_凤凰网</title></head><body>"
+        "<h1 class='logo'><a href='/'>凤凰网财经</a></h1><h1>新能源重卡销量翻倍</h1>"
+        "<div class='text'><p>上半年国内新能源重卡销量同比增长一倍以上，"
+        "渗透率首次超过两成。</p></div>"
+        "</body></html>"
+    )
+    [item] = list(extract(html.encode(), "logo.html"))
+    assert item.article.title == "新能源重卡销量翻倍"
+    assert item.article.source == "凤凰网财经"

@@ -37,6 +37,7 @@ class Weights:
     mmr_lambda: float = 0.5  # relevance vs. novelty when picking points
     lead_window: int = 4  # the viewpoint comes from the first N sentences…
     lead_paragraphs: int = 3  # …or from the first N paragraphs, whichever holds more
+    title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
     min_words_en: int = 6
     max_chars_zh: int = 160
@@ -174,8 +175,13 @@ class ExtractiveEngine:
                     math.log1p(tf.get(term, 0)) * seg_idf.get(term, 1.0) * self._idf.get(term, 1.0)
                 )
 
-            top = sorted(seg, key=lambda s: (-s.score, s.index))[:12]
-            found = key_phrase([s.text for s in top], language, weight, used_terms)
+            # The title names what the points say: phrases from the points and the theme's
+            # next-best sentences (tagging every sentence of a long theme costs too much).
+            top = picked + [
+                s for s in sorted(seg, key=lambda s: (-s.score, s.index)) if s not in picked
+            ]
+            texts = [s.text for s in top[: self.weights.title_sentences]]
+            found = key_phrase(texts, language, weight, used_terms)
             if found is None:
                 title = "其他要点" if language == "zh" else "Other Points"
             else:

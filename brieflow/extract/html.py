@@ -190,6 +190,8 @@ def _without_furniture(tree: lxml.html.HtmlElement) -> str:
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
+    # Inline emphasis inside <br>-separated text would otherwise split a paragraph in three.
+    etree.strip_tags(tree, "b", "strong", "em", "i", "u", "font", "span")
     return lxml.html.tostring(tree, encoding="unicode")
 
 
@@ -225,10 +227,8 @@ def harvest_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
         if el.text_content().strip()
         and not (el.tag == "blockquote" and el.find(".//p") is not None)
     ]
-    if not blocks:  # pages that put each paragraph in a bare <div>
-        blocks = [
-            el for el in tree.iter("div") if not len(el) and len(el.text_content().strip()) > 20
-        ]
+    if not blocks:
+        return _harvest_without_p(tree)
     scores: dict[lxml.html.HtmlElement, float] = {}
     for el in blocks:
         size = len(el.text_content().strip())
@@ -243,6 +243,28 @@ def harvest_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
     best = max(scores, key=lambda el: scores[el])
     chosen = {id(el) for el in blocks}
     return [el.text_content().strip() for el in best.iter() if id(el) in chosen]
+
+
+def _harvest_without_p(tree: lxml.html.HtmlElement) -> list[str]:
+    """Older pages without <p>: text split by <br> in the container with the most loose text,
+    or one bare <div> per paragraph."""
+    for br in tree.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+
+    def loose(el: lxml.html.HtmlElement) -> int:
+        return len((el.text or "").strip()) + sum(len((c.tail or "").strip()) for c in el)
+
+    containers = list(tree.iter("div", "td", "article", "section", "body"))
+    best = max(containers, key=loose, default=None)
+    if best is not None and loose(best) > 0:
+        lines = [ln.strip() for ln in best.text_content().split("\n") if ln.strip()]
+        if len(lines) > 1:
+            return lines
+    return [
+        el.text_content().strip()
+        for el in tree.iter("div")
+        if not len(el) and len(el.text_content().strip()) > 20
+    ]
 
 
 def _copy(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

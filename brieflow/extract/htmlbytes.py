@@ -2,7 +2,8 @@
 
 Why not trust one label: Chinese pages are often served with a wrong HTTP charset (a server
 default of UTF-8 on a GBK page), declare `gb2312` while using GBK characters, or declare nothing.
-Order: a BOM; valid UTF-8 (it almost never happens by chance); the charsets the page and the
+Order: a BOM; valid UTF-8 (it almost never happens by chance), or UTF-8 with a stray broken byte
+or two; the charsets the page and the
 server declare, each tried strictly (GBK and GB2312 are decoded as their superset GB18030, Big5
 as Big5-HKSCS when plain Big5 fails); then GB18030 vs Big5 by which reads as common Chinese.
 """
@@ -77,6 +78,13 @@ def decode_html(data: bytes, name: str, *, http_charset: str | None = None) -> s
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a stray broken byte or two (a truncated character, a bad copy) stays UTF-8:
+    # reading it as GB18030 instead would garble every character.
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = sum(1 for c in text if ord(c) > 0x7F) - broken
+    if broken <= max(2, valid // 100) and valid >= 10 * broken:
+        return text
     declared = [c for c in declared_charsets(data, http_charset) if c not in ("utf-8", "utf_8")]
     for codec in declared:
         text = _strict(data, codec)

@@ -163,11 +163,12 @@ def page_title(
     for key in ("og:title", "twitter:title"):
         if metas.get(key):
             return strip_site_suffix(metas[key], site_names)
-    h1s = [_text(h) for h in tree.iter("h1")]
-    h1s = [h for h in h1s if len(h) >= 4]
-    for h in h1s:
-        if head_title and h in head_title:
-            return h
+    # A logo <h1> ("凤凰网财经") also appears in <title>, but only as a site segment.
+    sites = set(site_suffixes(head_title)) if head_title else set()
+    h1s = [h for h in (_text(h) for h in tree.iter("h1")) if len(h) >= 4 and h not in sites]
+    in_title = [h for h in h1s if head_title and h in head_title]
+    if in_title:
+        return max(in_title, key=len)
     headline = _ld_value(ld, "headline")
     if isinstance(headline, str) and headline.strip():
         return headline.strip()
