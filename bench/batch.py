@@ -274,6 +274,20 @@ def db_size(db: Path) -> tuple[int, dict[str, int]]:
     ), tables
 
 
+def search_times(db: Path) -> str:
+    """Wall milliseconds of a few searches: a two-character Chinese word (scan), longer Chinese
+    and English terms (trigram index)."""
+    from brieflow.store import Store
+
+    out = []
+    with Store(db) as store:
+        for query in ("央行", "净利润", "货币政策 增长", "revenue", "interest rates"):
+            start = time.perf_counter()
+            hits = store.search(query)
+            out.append(f"{query} {1000 * (time.perf_counter() - start):.0f} ms ({len(hits)})")
+    return ", ".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=100_000)
@@ -315,6 +329,7 @@ def main() -> int:
     ).fetchone()
     conn.close()
 
+    searches = search_times(db)
     rate = args.n / first["seconds"]
     mib = 1024 * 1024
     print()
@@ -357,6 +372,7 @@ def main() -> int:
         f"{args.n / rerun['seconds']:.0f} items/s; CPU = {rerun['cpu'] / first['cpu']:.3f} "
         "of the first run |"
     )
+    print(f"| search, 20 newest hits | {searches} |")
     return 0 if first["rc"] in (0, 1) and rerun["rc"] in (0, 1) else 1
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
@@ -75,23 +76,28 @@ class Executor(Protocol):
     def run(self, job: Job, tasks: Iterable[Task]) -> Iterator[Outcome]: ...
 
 
-_worker_engine: Engine | None = None
+# The engines this process built: one per thread and (engine name, settings), built once and
+# reused. Per thread, because an Engine is not promised to be thread-safe.
+_engines = threading.local()
+
+
+def _engine_for(job: Job) -> Engine:
+    built: dict[tuple[str, Settings], Engine] = _engines.__dict__.setdefault("built", {})
+    key = (job.engine, job.settings)
+    if key not in built:
+        built[key] = get_engine(job.engine, job.settings)
+    return built[key]
 
 
 def _init_worker(job: Job) -> None:
-    global _worker_engine
-    if multiprocessing.parent_process() is not None:  # a pool process: Ctrl-C is the parent's job
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_engine = get_engine(job.engine, job.settings)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a pool process: Ctrl-C is the parent's job
+    _engine_for(job)
 
 
 def work(job: Job, task: Task) -> Outcome:
     """Brief one task; never raises, so one bad article cannot stop a batch."""
-    global _worker_engine
     try:
-        if _worker_engine is None:
-            _init_worker(job)
-        result = brief_article(task.article, engine=_worker_engine, options=job.options)
+        result = brief_article(task.article, engine=_engine_for(job), options=job.options)
         return Outcome(task.key, task.origin, brief=result)
     except BrieflowError as exc:
         exc.source = exc.source or task.origin

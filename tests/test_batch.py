@@ -93,6 +93,17 @@ def test_process_pool_gives_the_same_briefs_as_serial(tmp_path: Path) -> None:
         assert one == two and len(one) == 7
 
 
+def test_thread_pool_gives_the_same_briefs_as_serial(tmp_path: Path) -> None:
+    # each thread has its own engine: an Engine is not promised to be thread-safe
+    src = write_jsonl(tmp_path / "zh.jsonl", [article_record(i) for i in range(8)])
+    with Store(tmp_path / "serial.db") as s1, Store(tmp_path / "threads.db") as s2:
+        run_batch([str(src)], s1, concurrency=1)
+        result = run_batch([str(src)], s2, executor=PoolExecutor(3, processes=False))
+        assert result.progress.briefed == 8
+        one = {b.article.id: b.brief for b in s1.briefs()}
+        assert {b.article.id: b.brief for b in s2.briefs()} == one and len(one) == 8
+
+
 class RecordingExecutor:
     """A stand-in for a distributed executor: runs tasks its own way through the same seam."""
 
@@ -171,9 +182,12 @@ def _batch_cmd(db: Path, *sources: str, jobs: int = 1) -> list[str]:
     ]
 
 
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+def env() -> dict[str, str]:
+    """The environment for a CLI subprocess: this test's (offline, no user config)."""
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     tmp_path: Path, jobs: int
@@ -184,7 +198,7 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     db = tmp_path / "k.db"
     proc = subprocess.Popen(
         _batch_cmd(db, str(src), jobs=jobs),
-        env=ENV,
+        env=env(),
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -200,7 +214,7 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     assert 5 <= killed_at < n
     rerun = subprocess.run(
         _batch_cmd(db, str(src), jobs=jobs),
-        env=ENV,
+        env=env(),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -224,6 +238,7 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     assert f"{n - killed_at} briefed, {killed_at} already briefed" in rerun.stderr
 
 
+@pytest.mark.slow
 def test_two_batches_at_once_on_one_database(tmp_path: Path) -> None:
     records = [article_record(i) for i in range(30)]
     a = write_jsonl(tmp_path / "a.jsonl", records[:20])
@@ -232,7 +247,7 @@ def test_two_batches_at_once_on_one_database(tmp_path: Path) -> None:
     procs = [
         subprocess.Popen(
             _batch_cmd(db, str(src)),
-            env=ENV,
+            env=env(),
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -251,11 +266,12 @@ def test_two_batches_at_once_on_one_database(tmp_path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_batch_cli_reports_and_exit_codes(tmp_path: Path) -> None:
     corpus(tmp_path / "in", n=3)
     db = tmp_path / "cli.db"
     done = subprocess.run(
-        _batch_cmd(db, str(tmp_path / "in")), env=ENV, capture_output=True, text=True, timeout=300
+        _batch_cmd(db, str(tmp_path / "in")), env=env(), capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 1  # some items failed; the rest are stored
     lines = done.stderr.splitlines()
@@ -269,10 +285,45 @@ def test_batch_cli_reports_and_exit_codes(tmp_path: Path) -> None:
     )
     missing = subprocess.run(
         _batch_cmd(db, str(tmp_path / "nope.jsonl")),
-        env=ENV,
+        env=env(),
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert missing.returncode == 3
     assert "nope.jsonl: no such file" in missing.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_the_run_as_interrupted_and_resume_finishes_it(tmp_path: Path) -> None:
+    n = 40
+    src = write_jsonl(tmp_path / "c.jsonl", [article_record(i) for i in range(n)])
+    db = tmp_path / "c.db"
+    proc = subprocess.Popen(
+        _batch_cmd(db, str(src), jobs=2),
+        env=env(),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while _briefed(db) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the batch finished before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole foreground group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.rstrip().endswith("brieflow: interrupted")
+    conn = sqlite3.connect(db)
+    (status,) = conn.execute("SELECT status FROM runs").fetchone()
+    conn.close()
+    assert status == "interrupted"
+    rerun = subprocess.run(
+        _batch_cmd(db, str(src), jobs=2), env=env(), capture_output=True, text=True, timeout=300
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
+    conn.close()

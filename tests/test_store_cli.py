@@ -112,18 +112,18 @@ def test_briefs_list_show_export(
     code, _, _ = run(capsys, "briefs", "export", "--db", str(db), "-o", str(target))
     rows = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
     assert code == 0 and len(rows) == 7
-    ids = [r["id"] for r in rows]
-    assert ids[:6] == ["art-00005", "art-00004", "art-00003", "art-00002", "art-00001", "art-00000"]
+    ids = [r["id"] for r in rows]  # in input order
+    assert ids[:6] == ["art-00000", "art-00001", "art-00002", "art-00003", "art-00004", "art-00005"]
     assert len(ids[6]) == 16  # the text file had no id of its own: its content id
     assert all(r["schema"] == "brieflow.brief/1" and r["core_viewpoint"]["citations"] for r in rows)
     code, out, _ = run(
         capsys, "briefs", "export", "--db", str(db), "-f", "csv", "--source", "测试财经"
     )
     table = list(csv.DictReader(io.StringIO(out)))
-    assert [r["id"] for r in table] == ["art-00005", "art-00004", "art-00002", "art-00001"]
+    assert [r["id"] for r in table] == ["art-00001", "art-00002", "art-00004", "art-00005"]
     assert all(r["language"] == "zh" and r["core_viewpoint"] for r in table)
     code, out, _ = run(capsys, "briefs", "export", "--db", str(db), "-f", "markdown", "-n", "2")
-    assert out.startswith("# 测试新闻第5号") and out.count("\n---\n") == 1
+    assert out.startswith("# Test story number 0") and out.count("\n---\n") == 1
 
 
 def test_store_commands_need_an_existing_database(tmp_path: Path, capsys) -> None:

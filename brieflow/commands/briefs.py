@@ -64,7 +64,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     show.add_argument("-f", "--format", choices=FORMATS, default="text")
     show.set_defaults(func=run_show)
 
-    export = acts.add_parser("export", help="every matching brief, one per line or record")
+    export = acts.add_parser(
+        "export", help="every matching brief, one per line or record, in input order"
+    )
     add_db_flag(export)
     add_filter_flags(export)
     export.add_argument("-e", "--engine", metavar="NAME", help="only briefs from this engine")
@@ -142,11 +144,11 @@ def run_export(args: argparse.Namespace) -> int:
         if args.format == "csv":
             writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
             writer.writeheader()
-            for s in _selected(store, args):
+            for s in _selected(store, args, newest_first=False):
                 writer.writerow(csv_row(s))
                 count += 1
         elif args.format == "jsonl":
-            for s in _selected(store, args):
+            for s in _selected(store, args, newest_first=False):
                 out.write(
                     json.dumps(
                         s.brief.to_dict(s.article.article),
@@ -158,7 +160,7 @@ def run_export(args: argparse.Namespace) -> int:
                 count += 1
         else:
             renderer = get_renderer("markdown")
-            for s in _selected(store, args):
+            for s in _selected(store, args, newest_first=False):
                 article = store.article(s.article.id).article  # the renderer may quote paragraphs
                 out.write(("\n\n---\n\n" if count else "") + renderer.render(s.brief, article))
                 count += 1

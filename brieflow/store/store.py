@@ -479,9 +479,11 @@ class Store:
         until: str | None = None,
         passed: bool | None = None,
         limit: int | None = None,
+        newest_first: bool = True,
         number: int | None = None,
     ) -> Iterator[StoredBrief]:
-        """Stored briefs, newest published article first (articles without paragraphs);
+        """Stored briefs (articles without paragraphs): newest published article first, or in
+        the order the articles were stored (input order, no sorting: for long exports);
         `number` picks the one brief stored under that number (the web app's brief id)."""
         where, params = _filters(source, since, until)
         if number is not None:
@@ -500,7 +502,12 @@ class Store:
             f"SELECT {_ARTICLE_COLUMNS}, b.pk, b.options, b.brief, b.run, b.created_at "
             "FROM briefs b JOIN articles a ON a.pk = b.article"
             + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY a.published IS NULL, a.published DESC, a.pk DESC, b.pk DESC LIMIT ?"
+            + (
+                " ORDER BY a.published IS NULL, a.published DESC, a.pk DESC, b.pk DESC"
+                if newest_first
+                else " ORDER BY a.pk, b.pk"
+            )
+            + " LIMIT ?"
         )
         for row in self._iter(sql, [*params, -1 if limit is None else limit]):
             stored = self._stored(row[:13])
