@@ -352,6 +352,8 @@ def test_cross_origin_posts_are_refused(client: TestClient) -> None:
     assert r.status_code == 403
     assert r.json()["error"]["type"] == "CrossOrigin"
     assert client.post("/briefs", data={"text": EN}, headers=evil).status_code == 403
+    sandboxed = {"origin": "null", "host": "testserver"}
+    assert client.post("/briefs", data={"text": EN}, headers=sandboxed).status_code == 403
     same = {"origin": "http://testserver", "host": "testserver"}
     r = client.post("/briefs", data={"text": EN}, headers=same, follow_redirects=False)
     assert r.status_code == 303
