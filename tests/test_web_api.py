@@ -262,6 +262,28 @@ def test_brief_deadline_gives_504(tmp_path: Path, monkeypatch) -> None:
         assert r.json()["error"]["message"].startswith("briefing took longer than 0.2 s")
 
 
+def test_failed_checks_are_shown_and_filterable(client: TestClient, monkeypatch) -> None:
+    @dataclass
+    class Sloppy:  # cites a paragraph the article does not have
+        name: str = "sloppy"
+        version: str = "1"
+
+        def brief(self, article: Article, options: BriefOptions) -> Brief:
+            return Brief(Viewpoint("Chipmakers brace.", (99,)), (), "en", self.name, self.version)
+
+    monkeypatch.setitem(BUILTIN, "sloppy", lambda settings: Sloppy())
+    data = post(client, text=EN, engine="sloppy")
+    assert data["checks"]["passed"] is False
+    findings = [f for f in data["checks"]["findings"] if f["check"] == "range"]
+    assert findings and findings[0]["where"] == "viewpoint"
+    page = client.get(f"/briefs/{data['brief_id']}").text
+    assert "checks failed" in page
+    assert f"<strong>range</strong> · viewpoint: {findings[0]['message']}" in page
+    failed = client.get("/api/briefs", params={"passed": "false"}).json()["briefs"]
+    assert [b["brief_id"] for b in failed] == [data["brief_id"]]
+    assert "sloppy" in client.get("/briefs", params={"passed": "no"}).text
+
+
 # -- safety -------------------------------------------------------------------------------------
 
 
