@@ -227,6 +227,7 @@ def main() -> int:
     parser.add_argument("--eval-dir", type=Path, default=default_eval_dir())
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         server = start_server(Path(tmp) / "bench.db", port)
@@ -248,7 +249,8 @@ def main() -> int:
         text = (
             f"`{command}` — `brieflow serve` (uvicorn, one process) on 127.0.0.1 with a fresh "
             f"database, {args.clients} concurrent keep-alive clients (asyncio + httpx) on the same "
-            f"2-core machine, {args.seconds:g} s a scenario; revision {revision()}.\n\n"
+            f"2-core machine, {args.seconds:g} s a scenario; revision {revision()}; load "
+            f"average {load:.1f} before the run (other jobs share the machine).\n\n"
             f"{body}\n\n"
             "`× /healthz` is the rate relative to the framework's floor measured in the same run. "
             '"stored" posts an article already briefed (read, hash, look up, answer); "new '
