@@ -159,6 +159,8 @@ async def measure(base: str, args: argparse.Namespace) -> list[Result]:
     def get(path: Callable[[int], str]) -> Callable[[httpx.AsyncClient, int], object]:
         return lambda client, i: client.get(path(i))
 
+    # Warm up: every server thread opens its database connection once.
+    await run_scenario("warm-up", base, get(lambda i: "/healthz"), clients=c, seconds=1.5)
     results = [
         await run_scenario("GET /healthz", base, get(lambda i: "/healthz"), clients=c, seconds=s),
         await run_scenario(

@@ -22,7 +22,7 @@ from ..errors import BrieflowError, FetchError, InputError, NotFound
 from ..extract import EXTENSIONS
 from ..extract.dates import normalize_published
 from ..fetch import _BLOCK_HINT
-from ..models import content_id
+from ..models import Article, content_id
 from ..sources import is_url
 from ..store import Store
 from ..store.store import StoredArticle, StoredBrief, options_key
@@ -128,7 +128,7 @@ class Service:
                 return stored
         return None
 
-    def _read(self, sub: Submission):  # -> Article
+    def _read(self, sub: Submission) -> Article:
         if sub.kind not in INPUT_KINDS:
             raise InputError(
                 f"unknown input kind {sub.kind!r}", hint="give text, html, url or article"
