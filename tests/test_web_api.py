@@ -475,6 +475,7 @@ def test_form_paste_redirects_to_the_brief_page(client: TestClient) -> None:
     assert r.status_code == 303
     assert r.headers["location"] == "/briefs/1"
     page = client.get("/briefs/1").text
+    assert '<html lang="zh-CN">' in page
     assert "锂价跌回三年前 电池厂商加速洗牌" in page
     assert 'id="p1"' in page and 'data-target="p1"' in page
     assert "核心观点" in page

@@ -18,7 +18,8 @@ router = APIRouter()
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": {"application/json": {"example": example}}}
     for code, text, example in (
-        (400, "bad input, unknown engine, or a refused URL", ("FetchError", "...")),
+        (400, "bad input, unknown engine, or a refused URL", ("RefusedURL", "...")),
+        (403, "a POST from a page of another origin", ("CrossOrigin", "...")),
         (404, "no such brief or article", ("NotFound", "no brief number 7")),
         (413, "the request is larger than the cap", ("RequestTooLarge", "...")),
         (422, "the request or the article is not valid", ("ValidationError", "...")),

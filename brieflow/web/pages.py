@@ -108,6 +108,7 @@ def brief_page(number: int, request: Request) -> Response:
             "section": section,
             "text_layout": get_renderer("text").render(brief, art),
             "checks": brief.checks,
+            "page_lang": "zh-CN" if brief.language == "zh" else brief.language,
         },
     )
 
