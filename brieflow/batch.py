@@ -35,7 +35,7 @@ from typing import Protocol
 from .config import Settings
 from .engines import BriefOptions, Engine, get_engine
 from .errors import BrieflowError, InputError
-from .extract import EXTENSIONS
+from .extract import EXTENSIONS, Item
 from .models import Article, Brief, content_id
 from .pipeline import brief as brief_article
 from .pipeline import items
@@ -91,6 +91,14 @@ def _engine_for(job: Job) -> Engine:
 
 def _init_worker(job: Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a pool process: Ctrl-C is the parent's job
+    parent = os.getppid()
+
+    def watch() -> None:  # the parent killed (kill -9): do not linger as an orphan
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="brieflow-parent-watch").start()
     _engine_for(job)
 
 
@@ -239,6 +247,23 @@ def _lines(data: bytes) -> list[str]:
     return out
 
 
+def _guarded_items(
+    sources: list[str], *, fmt: str | None, stdin: bytes | None, settings: Settings
+) -> Iterator[Item]:
+    """`pipeline.items`, one source at a time, so that a bug in an extractor costs the rest of
+    that source (recorded as a failure), not the rest of the batch."""
+    for source in expand_sources(sources):
+        try:
+            yield from items([source], fmt=fmt, stdin=stdin, settings=settings)
+        except Exception as exc:
+            yield Item(
+                source,
+                error=BrieflowError(
+                    f"internal error while reading: {exc!r}", source=source, hint="please report it"
+                ),
+            )
+
+
 def estimate_total(sources: Iterable[str]) -> int | None:
     """A cheap guess of how many items the sources hold (for the progress bar's ETA): a line per
     JSON Lines record, an entry per feed item, one per other file or URL. None if unknown."""
@@ -369,7 +394,7 @@ def run_batch(
         store.add_failure(run=run, origin=origin, kind=kind, message=line, article=article)
 
     def tasks() -> Iterator[Task]:
-        for item in items(expand_sources(sources), fmt=fmt, stdin=stdin, settings=settings):
+        for item in _guarded_items(sources, fmt=fmt, stdin=stdin, settings=settings):
             progress.seen += 1
             if item.error is not None:
                 fail(item.origin, type(item.error).__name__, item.error.line())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -166,6 +167,27 @@ def _briefed(db: Path) -> int:
         return 0
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
 def _batch_cmd(db: Path, *sources: str, jobs: int = 1) -> list[str]:
     return [
         sys.executable,
@@ -208,8 +230,18 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
     while _briefed(db) < 5 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the batch finished before it could be killed"
-    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: the workers die too
-    proc.wait()
+    workers = _children(proc.pid)
+    assert len(workers) >= (2 if jobs == 2 else 0)
+    try:
+        os.kill(proc.pid, signal.SIGKILL)  # the batch process only: its workers must follow
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [w for w in workers if _alive(w)], "workers outlived the killed batch"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
     killed_at = _briefed(db)
     assert 5 <= killed_at < n
     rerun = subprocess.run(
@@ -327,3 +359,68 @@ def test_ctrl_c_ends_the_run_as_interrupted_and_resume_finishes_it(tmp_path: Pat
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
     conn.close()
+
+
+def test_an_extractor_crash_costs_only_its_own_source(tmp_path: Path, monkeypatch) -> None:
+    # An extractor bug (simulated: the text extractor raising on one file) must not end the batch.
+    import brieflow.extract as extract
+
+    extract._load_builtin()
+    real = extract.EXTRACTORS["text"]
+
+    def flaky(data: bytes, name: str):
+        if name.endswith("crash.txt"):
+            raise RuntimeError("boom")
+        return real(data, name)
+
+    monkeypatch.setitem(extract.EXTRACTORS, "text", flaky)
+    (tmp_path / "crash.txt").write_text("Some text.\n\nMore text here.\n", "utf-8")
+    src = write_jsonl(tmp_path / "ok.jsonl", [article_record(i) for i in range(2)])
+    with Store(tmp_path / "x.db") as store:
+        result = run_batch([str(tmp_path / "crash.txt"), str(src)], store, concurrency=1)
+    assert counts(result) == {"seen": 3, "briefed": 2, "skipped": 0, "duplicates": 0, "failed": 1}
+    assert result.failures == [
+        f"{tmp_path / 'crash.txt'}: internal error while reading: RuntimeError('boom') "
+        "(please report it)"
+    ]
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>测试快讯</title><link>http://127.0.0.1/</link>
+<item><title>港口吞吐量回升</title><pubDate>Mon, 04 Mar 2024 09:00:00 +0800</pubDate>
+<description>今年前两个月，沿海主要港口货物吞吐量同比增长百分之六，集装箱业务恢复较快。</description>
+</item>
+<item><title>钢材库存下降</title><pubDate>Mon, 04 Mar 2024 10:00:00 +0800</pubDate>
+<description>上周全国主要城市钢材社会库存环比下降，建筑钢材需求随气温回升逐步释放。</description>
+</item></channel></rss>"""
+
+
+def test_a_list_of_urls_over_loopback(tmp_path: Path) -> None:
+    from .httpserver import Handler, Server
+
+    Handler.routes["/batch-feed.xml"] = (
+        200,
+        {"Content-Type": "application/rss+xml; charset=utf-8"},
+        FEED.encode("utf-8"),
+    )
+    with Server() as base:
+        urls = tmp_path / "desk.urls"
+        urls.write_text(
+            f"# the desk's sources\n{base}/batch-feed.xml\n{base}/utf8\n{base}/missing\n", "utf-8"
+        )
+        with Store(tmp_path / "u.db") as store:
+            result = run_batch([str(urls)], store, concurrency=1)
+            assert counts(result) == {
+                "seen": 4,
+                "briefed": 3,
+                "skipped": 0,
+                "duplicates": 0,
+                "failed": 1,
+            }
+            assert result.failure_kinds == {"FetchError": 1}
+            assert sorted(a.article.title or "" for a in store.articles()) == [
+                "测试页面",
+                "港口吞吐量回升",
+                "钢材库存下降",
+            ]
+            assert [h.article.article.title for h in store.search("吞吐量")] == ["港口吞吐量回升"]

@@ -71,6 +71,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base-url", help="llm engine: OpenAI-compatible base URL")
     p.add_argument("--model", help="llm engine: model name")
     p.add_argument(
+        "--no-fetch-links",
+        dest="fetch_links",
+        action="store_false",
+        default=None,
+        help="do not fetch the pages of feed items that carry only a link",
+    )
+    p.add_argument(
+        "--block-private",
+        action="store_true",
+        default=None,
+        help="refuse URLs that resolve to private, loopback or link-local addresses",
+    )
+    p.add_argument(
         "--progress",
         choices=["auto", "bar", "lines", "none"],
         default="auto",
@@ -167,7 +180,14 @@ class _Display:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(
-        args, engine="engine", language="lang", llm_base_url="base_url", llm_model="model", db="db"
+        args,
+        engine="engine",
+        language="lang",
+        llm_base_url="base_url",
+        llm_model="model",
+        db="db",
+        fetch_links="fetch_links",
+        block_private="block_private",
     )
     for name, value in (("--groups", args.groups), ("--points", args.points)):
         if not 1 <= value <= 4:

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from .store import (
-    Added,
-    Failure,
-    Run,
-    SearchHit,
-    Store,
-    StoredArticle,
-    StoredBrief,
-    options_key,
-)
+from .records import Added, Failure, Run, SearchHit, StoredArticle, StoredBrief
+from .store import Store, options_key
 
 __all__ = [
     "Added",

@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from ..errors import NotFound, StoreError
 from ..models import Article, Brief, Paragraph, content_id
 from .migrations import LATEST, migrate
+from .records import Added, Failure, Run, SearchHit, StoredArticle, StoredBrief
 
 _ARTICLE_COLUMNS = (
     "a.pk, a.id, a.external_id, a.title, a.source, a.url, a.published, a.language, a.origin, "
@@ -41,73 +42,6 @@ def _dumps(value: Any) -> str:
 def options_key(options: dict[str, Any]) -> str:
     """The canonical text of a BriefOptions.key(): equal options give equal keys."""
     return _dumps(options)
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    """An article as stored; `article.id` is the external id when there is one."""
-
-    id: str  # content hash
-    external_id: str | None
-    article: Article
-    origin: str | None
-    paragraph_count: int
-    added_at: str
-    duplicate_of: str | None
-    similarity: float | None
-
-    @property
-    def display_id(self) -> str:
-        return self.external_id or self.id
-
-
-@dataclass(frozen=True)
-class Added:
-    """What `Store.add_article` did: `new` is False when the text was already stored."""
-
-    id: str
-    new: bool
-    duplicate_of: str | None = None
-    similarity: float | None = None
-
-
-@dataclass(frozen=True)
-class StoredBrief:
-    number: int
-    brief: Brief  # article_id is the article's display id
-    article: StoredArticle
-    options: dict[str, Any]
-    run: int | None
-    created_at: str
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    article: StoredArticle
-    paragraphs: tuple[Paragraph, ...]  # the paragraphs holding a query term
-
-
-@dataclass(frozen=True)
-class Run:
-    id: int
-    started_at: str
-    finished_at: str | None
-    status: str
-    engine: str
-    engine_version: str
-    options: dict[str, Any]
-    sources: list[str]
-    counts: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Failure:
-    run: int | None
-    origin: str
-    article: str | None
-    kind: str
-    message: str
-    created_at: str
 
 
 class Store:
