@@ -35,7 +35,9 @@ def check_range(brief: Brief, article: Article) -> list[Finding]:
                 )
             )
         if list(cites) != sorted(set(cites)):
-            findings.append(Finding("range", where, "citations are not sorted and unique", "warning"))
+            findings.append(
+                Finding("range", where, "citations are not sorted and unique", "warning")
+            )
     return findings
 
 
@@ -50,7 +52,9 @@ def check_shape(brief: Brief, article: Article) -> list[Finding]:
         findings.append(Finding("shape", "brief", f"{n} groups; at most {MAX_GROUPS}"))
     elif n < MIN_GROUPS:
         findings.append(
-            Finding("shape", "brief", f"{n} group(s); {MIN_GROUPS}-{MAX_GROUPS} expected", "warning")
+            Finding(
+                "shape", "brief", f"{n} group(s); {MIN_GROUPS}-{MAX_GROUPS} expected", "warning"
+            )
         )
     for g, theme in enumerate(brief.themes, start=1):
         if not theme.title.strip():
@@ -60,7 +64,12 @@ def check_shape(brief: Brief, article: Article) -> list[Finding]:
             findings.append(Finding("shape", f"group {g}", f"{k} points; 1-{MAX_POINTS} allowed"))
         elif k < MIN_POINTS and not short:
             findings.append(
-                Finding("shape", f"group {g}", f"{k} point; {MIN_POINTS}-{MAX_POINTS} expected", "warning")
+                Finding(
+                    "shape",
+                    f"group {g}",
+                    f"{k} point; {MIN_POINTS}-{MAX_POINTS} expected",
+                    "warning",
+                )
             )
     return findings
 
@@ -72,7 +81,9 @@ def check_language(brief: Brief, article: Article) -> list[Finding]:
         found = detect_language(statement.text, default=brief.language)
         if found != brief.language:
             findings.append(
-                Finding("language", where, f"written in {found}, but the brief is in {brief.language}")
+                Finding(
+                    "language", where, f"written in {found}, but the brief is in {brief.language}"
+                )
             )
     return findings
 

@@ -18,10 +18,10 @@ COMMANDS = ["brief", "extract"]
 
 EPILOG = """\
 examples:
-  brieflow brief examples/en-chip-export.txt          brief one article (the seed's text layout)
-  brieflow brief article.html --format markdown       other layouts: text, markdown, json, jsonl, html
-  brieflow brief news.jsonl --format jsonl -o out.jsonl   one brief per input line
-  cat article.txt | brieflow brief -                  read standard input
+  brieflow brief examples/en-chip-export.txt        brief one article (the seed's layout)
+  brieflow brief article.html --format markdown     also: text, markdown, json, jsonl, html
+  brieflow brief news.jsonl -f jsonl -o out.jsonl   one brief per input line
+  cat article.txt | brieflow brief -                read standard input
 
 exit codes: 0 ok, 1 some items failed, 2 usage, 3 bad input, 4 engine, 5 check, 6 store,
 7 config, 130 interrupted. Run `brieflow COMMAND --help` for a command's options.

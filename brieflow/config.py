@@ -80,7 +80,9 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         ) from None
 
 
-def load_settings(overrides: dict[str, Any] | None = None, *, env: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    overrides: dict[str, Any] | None = None, *, env: dict[str, str] | None = None
+) -> Settings:
     """Settings from every layer; `overrides` with value None are ignored."""
     env = dict(os.environ) if env is None else env
     names = {f.name for f in fields(Settings)}
@@ -94,7 +96,9 @@ def load_settings(overrides: dict[str, Any] | None = None, *, env: dict[str, str
         for key, value in data.items():
             if key not in names:
                 raise ConfigError(
-                    f"unknown setting {key!r}", source=str(path), hint=f"known: {', '.join(sorted(names))}"
+                    f"unknown setting {key!r}",
+                    source=str(path),
+                    hint=f"known: {', '.join(sorted(names))}",
                 )
             values[key] = _coerce(key, value, str(path))
     for name in names:

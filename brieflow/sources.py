@@ -74,6 +74,8 @@ def _read(path: Path) -> bytes:
     except IsADirectoryError:
         raise InputError("is a directory", source=str(path)) from None
     except PermissionError:
-        raise InputError("permission denied", source=str(path), hint="check the file's permissions") from None
+        raise InputError(
+            "permission denied", source=str(path), hint="check the file's permissions"
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None

@@ -37,48 +37,86 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, glob, URL or -")
     p.add_argument(
-        "-f", "--format", choices=FORMATS, default=None,
+        "-f",
+        "--format",
+        choices=FORMATS,
+        default=None,
         help="output layout (default: text, the seed's layout)",
     )
-    p.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
     p.add_argument(
-        "-e", "--engine", default=None, metavar="NAME",
+        "-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout"
+    )
+    p.add_argument(
+        "-e",
+        "--engine",
+        default=None,
+        metavar="NAME",
         help=f"engine: {', '.join(engine_names())} (default: extractive, offline)",
     )
     p.add_argument(
-        "-l", "--lang", choices=["zh", "en"], default=None,
+        "-l",
+        "--lang",
+        choices=["zh", "en"],
+        default=None,
         help="language of the brief (extractive: the article's own; llm: en)",
     )
     p.add_argument(
-        "--input-format", choices=formats(), default=None,
+        "--input-format",
+        choices=formats(),
+        default=None,
         help="treat every SOURCE as this format instead of detecting it",
     )
     p.add_argument("--groups", type=int, default=4, metavar="N", help="at most N groups (2-4)")
-    p.add_argument("--points", type=int, default=4, metavar="N", help="at most N points a group (2-4)")
-    p.add_argument("--base-url", help="llm engine: OpenAI-compatible base URL, e.g. http://localhost:11434/v1")
+    p.add_argument(
+        "--points", type=int, default=4, metavar="N", help="at most N points a group (2-4)"
+    )
+    p.add_argument(
+        "--base-url", help="llm engine: OpenAI-compatible base URL, e.g. http://localhost:11434/v1"
+    )
     p.add_argument("--model", help="llm engine: model name")
-    p.add_argument("--on-fail", choices=["trim", "error"], default=None,
-                   help="llm engine: drop failing points (trim) or refuse the brief (error)")
-    p.add_argument("--allow-private", dest="block_private", action="store_false", default=None,
-                   help=argparse.SUPPRESS)
-    p.add_argument("--block-private", dest="block_private", action="store_true",
-                   help="refuse URLs that resolve to private, loopback or link-local addresses")
+    p.add_argument(
+        "--on-fail",
+        choices=["trim", "error"],
+        default=None,
+        help="llm engine: drop failing points (trim) or refuse the brief (error)",
+    )
+    p.add_argument(
+        "--allow-private",
+        dest="block_private",
+        action="store_false",
+        default=None,
+        help=argparse.SUPPRESS,
+    )
+    p.add_argument(
+        "--block-private",
+        dest="block_private",
+        action="store_true",
+        help="refuse URLs that resolve to private, loopback or link-local addresses",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(
-        args, engine="engine", language="lang", format="format", llm_base_url="base_url",
-        llm_model="model", on_fail="on_fail", block_private="block_private",
+        args,
+        engine="engine",
+        language="lang",
+        format="format",
+        llm_base_url="base_url",
+        llm_model="model",
+        on_fail="on_fail",
+        block_private="block_private",
     )
     renderer = get_renderer(settings.format)
     for name, value in (("--groups", args.groups), ("--points", args.points)):
         if not 1 <= value <= 4:
             raise BrieflowError(f"{name} must be between 1 and 4, got {value}")
     engine = get_engine(settings.engine, settings)
-    options = BriefOptions(language=settings.language, max_groups=args.groups, max_points=args.points)
+    options = BriefOptions(
+        language=settings.language, max_groups=args.groups, max_points=args.points
+    )
     stdin = read_stdin_if_needed(args.sources)
-    parts: list[str] = []
+    parts: list[tuple] = []
     failures: list[BrieflowError] = []
     total = 0
     for item in items(args.sources, fmt=args.input_format, stdin=stdin, settings=settings):
@@ -93,11 +131,11 @@ def run(args: argparse.Namespace) -> int:
             exc.source = exc.source or item.origin
             failures.append(exc)
             continue
-        parts.append(renderer.render(result, item.article))
+        parts.append((result, item.article))
     if not parts and len(failures) == 1:
         raise failures[0]
     if parts:
-        write_output(renderer.join(parts), args.output)
+        write_output(renderer.render_many(parts), args.output)
     report_failures([f.line() for f in failures], total)
     if not parts:
         return failures[0].exit_code if failures else 3

@@ -22,18 +22,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, glob, URL or -")
     p.add_argument("-f", "--format", choices=["text", "json", "jsonl"], default="text")
-    p.add_argument("-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout")
+    p.add_argument(
+        "-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout"
+    )
     p.add_argument("--input-format", choices=formats(), default=None)
-    p.add_argument("--block-private", action="store_true", default=None,
-                   help="refuse URLs that resolve to private, loopback or link-local addresses")
+    p.add_argument(
+        "--block-private",
+        action="store_true",
+        default=None,
+        help="refuse URLs that resolve to private, loopback or link-local addresses",
+    )
     p.set_defaults(func=run)
 
 
 def as_text(article: Article) -> str:
     lines = []
     for label, value in (
-        ("title", article.title), ("source", article.source), ("published", article.published),
-        ("url", article.url), ("lang", article.language), ("id", article.id),
+        ("title", article.title),
+        ("source", article.source),
+        ("published", article.published),
+        ("url", article.url),
+        ("lang", article.language),
+        ("id", article.id),
     ):
         if value:
             lines.append(f"{label}: {value}")
@@ -61,7 +71,10 @@ def run(args: argparse.Namespace) -> int:
             out = "".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in articles)
         else:
             value = [a.to_dict() for a in articles]
-            out = json.dumps(value[0] if len(value) == 1 else value, ensure_ascii=False, indent=2) + "\n"
+            out = (
+                json.dumps(value[0] if len(value) == 1 else value, ensure_ascii=False, indent=2)
+                + "\n"
+            )
         write_output(out, args.output)
     report_failures([f.line() for f in failures], total)
     if not articles:

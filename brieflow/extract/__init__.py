@@ -104,12 +104,3 @@ def extract(data: bytes, name: str, fmt: str | None = None) -> Iterator[Item]:
 def _load_builtin() -> None:
     # Imported here so that each extractor's dependencies load only when needed.
     from . import jsonl, text  # noqa: F401
-
-    try:
-        from . import html  # noqa: F401
-    except ImportError:  # pragma: no cover - html extractor added by the HTML issue
-        pass
-    try:
-        from . import feed  # noqa: F401
-    except ImportError:  # pragma: no cover
-        pass

@@ -30,7 +30,9 @@ def article_from_record(record: Any, name: str) -> Article:
     paragraphs = record.get("paragraphs")
     if isinstance(paragraphs, list):
         texts = [
-            p.get("text", "") if isinstance(p, dict) else str(p) for p in paragraphs if p is not None
+            p.get("text", "") if isinstance(p, dict) else str(p)
+            for p in paragraphs
+            if p is not None
         ]
         # One string holding blank-line separated paragraphs is split like a text file.
         if len(texts) == 1:
@@ -117,4 +119,6 @@ def extract_jsonl(data: bytes, name: str) -> Iterator[Item]:
         except BrieflowError as exc:
             yield Item(origin, error=exc)
     if not seen:
-        raise EmptyArticle("the file has no JSON lines", source=name, hint="add one article per line")
+        raise EmptyArticle(
+            "the file has no JSON lines", source=name, hint="add one article per line"
+        )

@@ -9,8 +9,8 @@ from typing import Any
 from ..errors import EmptyArticle
 from ..models import Article
 from . import Item, register
-from .decode import decode_text
 from .dates import normalize_published
+from .decode import decode_text
 from .paragraphs import looks_like_title, parse_source_line, split_paragraphs
 
 
@@ -20,16 +20,20 @@ def article_from_paragraphs(
     """An Article from paragraph strings; an optional first-line title and a `source·time` line
     are taken as metadata when no explicit value was given."""
     paragraphs = [p.strip() for p in paragraphs if p and p.strip()]
-    if find_title and meta.get("title") is None and len(paragraphs) > 1:
-        if looks_like_title(paragraphs[0]):
-            meta["title"] = paragraphs.pop(0)
-            if paragraphs and (parsed := parse_source_line(paragraphs[0])) is not None:
-                paragraphs.pop(0)
-                source, published = parsed
-                if meta.get("source") is None:
-                    meta["source"] = source
-                if meta.get("published") is None:
-                    meta["published"] = published
+    if (
+        find_title
+        and meta.get("title") is None
+        and len(paragraphs) > 1
+        and looks_like_title(paragraphs[0])
+    ):
+        meta["title"] = paragraphs.pop(0)
+        if paragraphs and (parsed := parse_source_line(paragraphs[0])) is not None:
+            paragraphs.pop(0)
+            source, published = parsed
+            if meta.get("source") is None:
+                meta["source"] = source
+            if meta.get("published") is None:
+                meta["published"] = published
     if not any(re.search(r"\w", p) for p in paragraphs):
         raise EmptyArticle(
             "no article text found",
@@ -39,10 +43,19 @@ def article_from_paragraphs(
     return Article.from_texts(paragraphs, **meta)
 
 
+def _peel_header(text: str) -> tuple[list[str], str]:
+    """A title line and a `source·time` line written without a blank line between them (as in
+    the seed) are separate paragraphs, not one hard-wrapped block."""
+    lines = text.lstrip("\ufeff\n\r ").splitlines()
+    if len(lines) >= 2 and looks_like_title(lines[0]) and parse_source_line(lines[1]):
+        return [lines[0].strip(), lines[1].strip()], "\n".join(lines[2:])
+    return [], text
+
+
 @register("text")
 def extract_text(data: bytes, name: str) -> Iterator[Item]:
-    text = decode_text(data, name)
-    yield Item(name, article_from_paragraphs(split_paragraphs(text), name))
+    head, body = _peel_header(decode_text(data, name))
+    yield Item(name, article_from_paragraphs(head + split_paragraphs(body), name))
 
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -9,7 +9,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 def detect_language(text: str, default: str = "en") -> str:
-    """"zh" when Han characters make up a fair share of the letters, else "en".
+    """ "zh" when Han characters make up a fair share of the letters, else "en".
 
     A Chinese character carries about as much as an English word, so Han characters are
     weighed against Latin letters / 4 (roughly one English word).

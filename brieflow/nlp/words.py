@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from functools import lru_cache
 from importlib.resources import files
 
@@ -20,7 +21,9 @@ def stopwords(language: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import jieba
+    with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
+        warnings.simplefilter("ignore")
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on stderr
     jieba.initialize()

@@ -8,34 +8,35 @@ from dataclasses import dataclass
 from ..errors import ConfigError
 from ..models import Article, Brief
 
+Pairs = list[tuple[Brief, Article]]
+
 
 @dataclass(frozen=True)
 class Renderer:
     name: str
-    render: Callable[[Brief, Article], str]
-    join: Callable[[list[str]], str]  # several rendered briefs → one output
+    render: Callable[[Brief, Article], str]  # one brief, no trailing newline
+    render_many: Callable[[Pairs], str]  # a whole output (one or more briefs), newline-terminated
     suffix: str
 
 
-def _renderers() -> dict[str, Renderer]:
-    from . import html, json, markdown, text
-
-    return {
-        "text": Renderer("text", text.render, lambda parts: "\n\n".join(parts) + "\n", ".txt"),
-        "markdown": Renderer(
-            "markdown", markdown.render, lambda parts: "\n\n---\n\n".join(parts) + "\n", ".md"
-        ),
-        "json": Renderer("json", json.render, json.join, ".json"),
-        "jsonl": Renderer("jsonl", json.render_line, lambda parts: "".join(p + "\n" for p in parts), ".jsonl"),
-        "html": Renderer("html", html.render, html.join, ".html"),
-    }
+def _joined(render: Callable[[Brief, Article], str], sep: str) -> Callable[[Pairs], str]:
+    return lambda pairs: sep.join(render(b, a) for b, a in pairs) + "\n"
 
 
 FORMATS = ("text", "markdown", "json", "jsonl", "html")
 
 
 def get_renderer(name: str) -> Renderer:
-    renderers = _renderers()
-    if name not in renderers:
-        raise ConfigError(f"unknown format {name!r}", hint=f"choose one of: {', '.join(FORMATS)}")
-    return renderers[name]
+    from . import html, json, markdown, text
+
+    if name == "text":
+        return Renderer("text", text.render, _joined(text.render, "\n\n"), ".txt")
+    if name == "markdown":
+        return Renderer("markdown", markdown.render, _joined(markdown.render, "\n\n---\n\n"), ".md")
+    if name == "json":
+        return Renderer("json", json.render, json.render_many, ".json")
+    if name == "jsonl":
+        return Renderer("jsonl", json.render_line, _joined(json.render_line, "\n"), ".jsonl")
+    if name == "html":
+        return Renderer("html", html.render, html.render_many, ".html")
+    raise ConfigError(f"unknown format {name!r}", hint=f"choose one of: {', '.join(FORMATS)}")

@@ -1,0 +1,224 @@
+"""The built-in extractive engine: offline, deterministic, Chinese and English.
+
+Every point is a sentence of the article, so each citation is the number of the paragraph the
+sentence stands in: true by construction. The scorer's knobs live in `Weights` so they can be
+tuned against the eval sets without touching the algorithm.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ..errors import EngineError
+from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
+from ..nlp.keyphrases import key_phrase
+from ..nlp.lang import detect_language
+from ..nlp.sentences import split_sentences
+from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
+from ..nlp.words import words
+from .base import BriefOptions
+
+VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class Weights:
+    centrality: float = 1.0  # similarity to the article's centroid
+    title: float = 0.6  # similarity to the title (when there is one)
+    position: float = 0.8  # news lead prior: 1/sqrt(1 + sentence index)
+    mmr_lambda: float = 0.7  # relevance vs. novelty when picking points
+    lead_window: int = 4  # the viewpoint comes from the first N sentences
+    min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
+    min_words_en: int = 6
+    max_chars_zh: int = 160
+    max_words_en: int = 60
+
+
+@dataclass
+class Sentence:
+    index: int  # position in the article, 0-based
+    paragraph: int  # the Paragraph.number it comes from
+    text: str
+    terms: list[str]
+    vector: Vector
+    score: float = 0.0
+    fits: bool = True  # long enough and short enough to be a point
+
+
+class ExtractiveEngine:
+    name = "extractive"
+    version = VERSION
+
+    def __init__(self, weights: Weights | None = None):
+        self.weights = weights or Weights()
+
+    def brief(self, article: Article, options: BriefOptions) -> Brief:
+        text = " ".join(p.text for p in article.paragraphs[:20])
+        language = article.language or detect_language(f"{article.title or ''} {text}")
+        if options.language and options.language != language:
+            raise EngineError(
+                f"the extractive engine writes in the article's language ({language}), "
+                f"not {options.language}",
+                source=article.id,
+                hint="use --engine llm for a brief in another language",
+            )
+        sentences = self.sentences(article, language)
+        if not sentences:
+            raise EngineError("the article has no sentences to brief", source=article.id)
+        self.score(sentences, article.title, language)
+        viewpoint = self.viewpoint(sentences)
+        themes = self.themes(sentences, viewpoint, language, options)
+        return Brief(
+            viewpoint=Viewpoint(_clean(viewpoint.text), (viewpoint.paragraph,)),
+            themes=themes,
+            language=language,
+            engine=self.name,
+            engine_version=self.version,
+            article_id=article.id,
+        )
+
+    # -- stages ---------------------------------------------------------------------------
+
+    def sentences(self, article: Article, language: str) -> list[Sentence]:
+        w = self.weights
+        out: list[Sentence] = []
+        for paragraph in article.paragraphs:
+            for text in split_sentences(paragraph.text, language):
+                terms = words(text, language)
+                if language == "zh":
+                    size = len(re.sub(r"\s", "", text))
+                    fits = w.min_chars_zh <= size <= w.max_chars_zh
+                else:
+                    size = len(text.split())
+                    fits = w.min_words_en <= size <= w.max_words_en
+                out.append(
+                    Sentence(len(out), paragraph.number, text, terms, {}, fits=fits and bool(terms))
+                )
+        weights = idf([s.terms for s in out])
+        for s in out:
+            s.vector = tfidf(s.terms, weights)
+        self._idf = weights
+        return out
+
+    def score(self, sentences: list[Sentence], title: str | None, language: str) -> None:
+        w = self.weights
+        center = centroid(s.vector for s in sentences)
+        title_vec = tfidf(words(title, language), self._idf) if title else {}
+        for s in sentences:
+            s.score = (
+                w.centrality * cosine(s.vector, center)
+                + (w.title * cosine(s.vector, title_vec) if title_vec else 0.0)
+                + w.position / math.sqrt(1 + s.index)
+            )
+
+    def viewpoint(self, sentences: list[Sentence]) -> Sentence:
+        """The best-scoring sentence among the first few that can stand as a point."""
+        window = sentences[: self.weights.lead_window]
+        pool = [s for s in window if s.fits] or window
+        return max(pool, key=lambda s: (s.score, -s.index))
+
+    def themes(
+        self, sentences: list[Sentence], viewpoint: Sentence, language: str, options: BriefOptions
+    ) -> tuple[Theme, ...]:
+        rest = [s for s in sentences if s is not viewpoint and s.fits and s.text != viewpoint.text]
+        if not rest:
+            rest = [s for s in sentences if s is not viewpoint and s.terms]
+        if not rest:
+            return ()
+        n_groups = 1 if len(rest) < 4 else max(2, min(options.max_groups, len(rest) // 5))
+        segments = _segment(rest, n_groups)
+        chosen: list[Sentence] = [viewpoint]
+        themes: list[Theme] = []
+        used_terms: set[str] = set()
+        seg_docs = [[t for s in seg for t in s.terms] for seg in segments]
+        seg_idf = idf(seg_docs)
+        for seg, doc in zip(segments, seg_docs, strict=True):
+            k = max(1, min(options.max_points, round(len(seg) / 3)))
+            if len(seg) >= 2:
+                k = max(2, k)
+            picked = self._mmr(seg, chosen, k)
+            chosen.extend(picked)
+            tf: dict[str, int] = {}
+            for t in doc:
+                tf[t] = tf.get(t, 0) + 1
+
+            def weight(term: str, tf=tf) -> float:
+                return (
+                    math.log1p(tf.get(term, 0)) * seg_idf.get(term, 1.0) * self._idf.get(term, 1.0)
+                )
+
+            top = sorted(seg, key=lambda s: (-s.score, s.index))[:12]
+            found = key_phrase([s.text for s in top], language, weight, used_terms)
+            if found is None:
+                title = "其他要点" if language == "zh" else "Other Points"
+            else:
+                title, terms = found
+                used_terms |= terms
+            points = tuple(
+                KeyPoint(_clean(s.text), (s.paragraph,))
+                for s in sorted(picked, key=lambda s: s.index)
+            )
+            themes.append(Theme(title, points))
+        return tuple(themes)
+
+    def _mmr(self, pool: list[Sentence], chosen: list[Sentence], k: int) -> list[Sentence]:
+        """Maximal marginal relevance: good sentences that do not repeat what is chosen."""
+        lam = self.weights.mmr_lambda
+        picked: list[Sentence] = []
+        candidates = sorted(pool, key=lambda s: (-s.score, s.index))[: max(3 * k, 12)]
+        while candidates and len(picked) < k:
+
+            def value(s: Sentence) -> tuple[float, int]:
+                redundancy = max((cosine(s.vector, c.vector) for c in chosen + picked), default=0.0)
+                return (lam * s.score - (1 - lam) * redundancy, -s.index)
+
+            best = max(candidates, key=value)
+            candidates.remove(best)
+            if any(cosine(best.vector, c.vector) > 0.8 for c in chosen + picked):
+                continue  # a near-repeat of a chosen sentence
+            picked.append(best)
+        return picked
+
+
+def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:
+    """Split sentences (in reading order) into k contiguous themes, cutting where neighbouring
+    paragraphs say least alike; each theme keeps at least two sentences when it can."""
+    if k <= 1:
+        return [sentences]
+    # Units are paragraphs: a theme never splits a paragraph.
+    units: list[list[Sentence]] = []
+    for s in sentences:
+        if units and units[-1][-1].paragraph == s.paragraph:
+            units[-1].append(s)
+        else:
+            units.append([s])
+    if len(units) < k:
+        units = [[s] for s in sentences]
+    vectors = [centroid(s.vector for s in u) for u in units]
+    # Similarity of the text before and after each gap, over a window of two units.
+    gaps = []
+    for i in range(1, len(units)):
+        left = centroid(vectors[max(0, i - 2) : i])
+        right = centroid(vectors[i : i + 2])
+        gaps.append((cosine(left, right), i))
+    min_size = 2 if len(sentences) >= 2 * k else 1
+    cuts: list[int] = []
+    for _, i in sorted(gaps):
+        trial = sorted(cuts + [i])
+        bounds = [0, *trial, len(units)]
+        sizes = [sum(len(u) for u in units[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+        if min(sizes) >= min_size:
+            cuts = trial
+        if len(cuts) == k - 1:
+            break
+    if len(cuts) < k - 1:  # fall back to equal shares of sentences
+        step = len(sentences) / k
+        return [sentences[round(i * step) : round((i + 1) * step)] for i in range(k)]
+    bounds = [0, *cuts, len(units)]
+    return [[s for u in units[a:b] for s in u] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()) if not re.search(r"[\u4e00-\u9fff]", text) else text.strip()

@@ -1,0 +1,176 @@
+"""Short key phrases that title a theme: runs of content words (nouns for Chinese), scored by
+how distinctive their words are for the theme."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from .words import _jieba, stopwords, words
+
+# jieba part-of-speech tags that make a title: nouns, names, places, organisations, verbal
+# nouns, abbreviations, English words.
+_ZH_NOUNISH = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "an", "j", "eng", "l"}
+_EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|[^\sA-Za-z]+")
+_EN_GENERIC = {
+    "percent",
+    "people",
+    "thing",
+    "things",
+    "way",
+    "time",
+    "times",
+    "part",
+    "number",
+    "lot",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "day",
+    "days",
+    "today",
+    "yesterday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "including",
+    "added",
+    "told",
+    "asked",
+    "took",
+    "take",
+    "takes",
+    "make",
+    "makes",
+    "went",
+    "goes",
+    "come",
+    "came",
+    "comes",
+    "gave",
+    "give",
+    "gives",
+    "expect",
+    "expects",
+    "think",
+    "thinks",
+    "know",
+    "knew",
+    "want",
+    "wants",
+    "need",
+    "needs",
+    "seem",
+    "seems",
+    "show",
+    "shows",
+    "shown",
+    "put",
+    "puts",
+    "set",
+    "sets",
+    "keep",
+    "keeps",
+    "kept",
+    "left",
+    "leave",
+    "leaves",
+    "become",
+    "becomes",
+    "began",
+    "begin",
+}
+
+
+def _verbish(word: str) -> bool:
+    """A crude guard against verbs and adverbs in English titles (no tagger works offline)."""
+    low = word.lower()
+    return (len(low) > 4 and low.endswith(("ed", "ly"))) or low in _EN_GENERIC
+
+
+def _en_runs(text: str) -> list[list[str]]:
+    stop = stopwords("en")
+    runs: list[list[str]] = [[]]
+    for tok in _EN_TOKEN.findall(text):
+        low = tok.lower()
+        if tok[0].isalpha() and low not in stop and not _verbish(tok) and len(tok) > 2:
+            runs[-1].append(tok)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
+
+
+def _zh_runs(text: str) -> list[list[str]]:
+    import jieba.posseg as posseg
+
+    _jieba()
+    stop = stopwords("zh")
+    runs: list[list[str]] = [[]]
+    for pair in posseg.lcut(text):
+        w, flag = pair.word, pair.flag
+        if flag in _ZH_NOUNISH and w not in stop and len(w) >= 2 and not w.isdigit():
+            runs[-1].append(w)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
+
+
+def key_phrase(
+    texts: Iterable[str],
+    language: str,
+    weight: Callable[[str], float],
+    exclude: set[str] = frozenset(),  # type: ignore[assignment]
+) -> tuple[str, set[str]] | None:
+    """The best title phrase for `texts` and the terms it uses, or None.
+
+    `weight(term)` says how distinctive a term (as `words()` spells it) is for this theme;
+    phrases that reuse an excluded term (another theme's title) are skipped.
+    """
+    counts: Counter[tuple[str, ...]] = Counter()
+    for text in texts:
+        runs = _zh_runs(text) if language == "zh" else _en_runs(text)
+        for run in runs:
+            for n in (1, 2, 3):
+                for i in range(len(run) - n + 1):
+                    counts[tuple(run[i : i + n])] += 1
+    best: tuple[float, tuple[str, ...], set[str]] | None = None
+    for phrase, count in counts.items():
+        surface = "" if language == "zh" else " "
+        text = surface.join(phrase)
+        if language == "zh" and len(text) > 10:
+            continue
+        terms = set(words(text, language))
+        if not terms or terms & exclude:
+            continue
+        score = count * sum(weight(t) for t in terms) / (len(phrase) ** 0.5)
+        # Prefer phrases seen more than once, and two-word phrases over single words.
+        if len(phrase) == 2:
+            score *= 1.2
+        key = (score, phrase, terms)
+        if best is None or (score, _order(phrase)) > (best[0], _order(best[1])):
+            best = key
+    if best is None:
+        return None
+    phrase = best[1]
+    if language == "zh":
+        return "".join(phrase), best[2]
+    return " ".join(_title_case(w) for w in phrase), best[2]
+
+
+def _order(phrase: tuple[str, ...]) -> tuple:
+    # Deterministic tie-break: shorter, then alphabetical (inverted so max() prefers it).
+    return (-len(phrase), tuple(-ord(c) for c in "".join(phrase)[:12]))
+
+
+def _title_case(word: str) -> str:
+    return (
+        word
+        if word.isupper() or any(c.isupper() for c in word[1:])
+        else word[:1].upper() + word[1:]
+    )

@@ -1,0 +1,45 @@
+"""Sparse TF-IDF term vectors as dicts: cheap enough for 1,000-paragraph articles, no matrices."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+Vector = dict[str, float]
+
+
+def idf(documents: Sequence[Iterable[str]]) -> dict[str, float]:
+    """Smoothed inverse document frequency over `documents` (each a bag of terms)."""
+    n = len(documents)
+    df: Counter[str] = Counter()
+    for doc in documents:
+        df.update(set(doc))
+    return {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+
+
+def tfidf(terms: Iterable[str], weights: dict[str, float]) -> Vector:
+    """Sub-linear tf × idf; unit length, so a dot product is the cosine."""
+    counts = Counter(terms)
+    vec = {t: (1.0 + math.log(c)) * weights.get(t, 1.0) for t, c in counts.items()}
+    return normalize(vec)
+
+
+def normalize(vec: Vector) -> Vector:
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {t: v / norm for t, v in vec.items()} if norm else {}
+
+
+def centroid(vectors: Iterable[Vector]) -> Vector:
+    total: dict[str, float] = {}
+    for vec in vectors:
+        for t, v in vec.items():
+            total[t] = total.get(t, 0.0) + v
+    return normalize(total)
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Dot product of two unit vectors (iterating the shorter one)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())

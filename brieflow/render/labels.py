@@ -1,0 +1,40 @@
+"""Labels and punctuation of a brief in its language, and the header line of a brief."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Article, Brief
+from ..romanize import romanize
+
+LABELS = {
+    "en": {"viewpoint": "Core Viewpoint", "group": "Group {n}: {title}", "stop": "."},
+    "zh": {"viewpoint": "核心观点", "group": "主题{n}：{title}", "stop": "。"},
+}
+
+_TRAILING_STOP = re.compile(r"[\s。．.；;，,：:]+$")
+
+
+def labels(language: str) -> dict[str, str]:
+    return LABELS.get(language, LABELS["en"])
+
+
+def cites(citations: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in citations)
+
+
+def statement(text: str, citations: tuple[int, ...], language: str) -> str:
+    """`text [3][4].` — citations before the closing full stop, as in the seed."""
+    body = _TRAILING_STOP.sub("", text.strip())
+    space = "" if language == "zh" else " "
+    return f"{body}{space}{cites(citations)}{labels(language)['stop']}"
+
+
+def source_line(brief: Brief, article: Article) -> str | None:
+    """`source·YYYY-MM-DD HH:MM`; a Chinese source is romanised in an English brief; missing
+    parts are left out (never "None")."""
+    source = article.source
+    if source and brief.language != "zh":
+        source = romanize(source)
+    parts = [p for p in (source, article.published) if p]
+    return "·".join(parts) if parts else None
