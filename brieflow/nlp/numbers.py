@@ -17,28 +17,74 @@ from dataclasses import dataclass
 _WIDE = str.maketrans("０１２３４５６７８９．％＄￥", "0123456789.%$¥")
 
 _SCALE = {
-    "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "亿": 1e8, "千万": 1e7, "百万": 1e6,
-    "万": 1e4, "千": 1e3,
-    "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6,
+    "万亿": 1e12,
+    "千亿": 1e11,
+    "百亿": 1e10,
+    "十亿": 1e9,
+    "亿": 1e8,
+    "千万": 1e7,
+    "百万": 1e6,
+    "万": 1e4,
+    "千": 1e3,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "million": 1e6,
+    "mn": 1e6,
     "thousand": 1e3,
     # only after a currency sign: "$5m", "$40k"
-    "m": 1e6, "k": 1e3,
+    "m": 1e6,
+    "k": 1e3,
 }
 _CURRENCY_WORDS = {
-    "美元": "USD", "美金": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY",
-    "英镑": "GBP", "人民币": "CNY", "元": "CNY", "块": "CNY",
-    "dollars": "USD", "dollar": "USD", "usd": "USD", "us$": "USD", "$": "USD",
-    "hk$": "HKD", "hkd": "HKD", "euros": "EUR", "euro": "EUR", "eur": "EUR", "€": "EUR",
-    "yen": "JPY", "jpy": "JPY", "pounds": "GBP", "£": "GBP", "gbp": "GBP",
-    "yuan": "CNY", "rmb": "CNY", "cny": "CNY", "¥": "CNY", "renminbi": "CNY",
+    "美元": "USD",
+    "美金": "USD",
+    "港元": "HKD",
+    "港币": "HKD",
+    "欧元": "EUR",
+    "日元": "JPY",
+    "英镑": "GBP",
+    "人民币": "CNY",
+    "元": "CNY",
+    "块": "CNY",
+    "dollars": "USD",
+    "dollar": "USD",
+    "usd": "USD",
+    "us$": "USD",
+    "$": "USD",
+    "hk$": "HKD",
+    "hkd": "HKD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "eur": "EUR",
+    "€": "EUR",
+    "yen": "JPY",
+    "jpy": "JPY",
+    "pounds": "GBP",
+    "£": "GBP",
+    "gbp": "GBP",
+    "yuan": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "¥": "CNY",
+    "renminbi": "CNY",
 }
 _MONTHS = {
     name: i
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -52,9 +98,7 @@ _SCALE_RE = (
     r"(?:\s?(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|万|千"
     r"|trillion|billion|million|thousand|tn\b|bn\b|mn\b|m\b|k\b))?"
 )
-_UNIT = (
-    r"(?:\s?(?P<unit>%|‰|percent\b|per\s?cent\b|个?百分点|percentage\s+points?\b|pp\b|成(?![为功立本熟长员果交绩就])))?"
-)
+_UNIT = r"(?:\s?(?P<unit>%|‰|percent\b|per\s?cent\b|个?百分点|percentage\s+points?\b|pp\b|成(?![为功立本熟长员果交绩就])))?"
 _POST_CURRENCY = (
     r"(?:\s?(?P<post>美元|美金|港元|港币|欧元|日元|英镑|人民币|元|块"
     r"|(?:US\s)?dollars?\b|yuan\b|rmb\b|renminbi\b|euros?\b|yen\b|usd\b|cny\b))?"
@@ -62,7 +106,10 @@ _POST_CURRENCY = (
 _NUMBER = re.compile(
     _PRE_CURRENCY
     + r"(?:(?<![A-Za-z0-9.])|(?<=RMB)|(?<=USD)|(?<=CNY)|(?<=EUR)|(?<=HKD))"
-    + _DIGITS + _SCALE_RE + _UNIT + _POST_CURRENCY,
+    + _DIGITS
+    + _SCALE_RE
+    + _UNIT
+    + _POST_CURRENCY,
     re.IGNORECASE,
 )
 _MONTH_NEAR_NUMBER = re.compile(
@@ -72,8 +119,21 @@ _MONTH_NEAR_NUMBER = re.compile(
 )
 _CITATION = re.compile(r"\[\d+\]")
 
-_ZH_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG = {"万": 10_000, "亿": 100_000_000}
 _ZH_RUN = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+")
@@ -144,8 +204,12 @@ def quantities(text: str, *, chinese_numerals: bool = False) -> list[Quantity]:
         value = float(num.replace(",", "")) * scale * factor
         currency = _CURRENCY_WORDS.get(pre) or _CURRENCY_WORDS.get(post)
         is_year = (
-            kind == "number" and scale == 1.0 and not currency and "." not in num
-            and len(num) == 4 and 1800 <= value <= 2200
+            kind == "number"
+            and scale == 1.0
+            and not currency
+            and "." not in num
+            and len(num) == 4
+            and 1800 <= value <= 2200
         )
         out.append(
             Quantity(
@@ -165,8 +229,9 @@ def quantities(text: str, *, chinese_numerals: bool = False) -> list[Quantity]:
         if value is not None:
             out.append(Quantity(m.group(0), value, "percent", step=1.0))
     for m in _ZH_CHENG.finditer(text):
-        out.append(Quantity(m.group(0), float(_ZH_DIGIT.get(m.group("n"), 10)) * 10, "percent",
-                            step=10.0))
+        out.append(
+            Quantity(m.group(0), float(_ZH_DIGIT.get(m.group("n"), 10)) * 10, "percent", step=10.0)
+        )
     if chinese_numerals:
         out.extend(_chinese_runs(text))
     return out
