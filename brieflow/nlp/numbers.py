@@ -98,7 +98,11 @@ _SCALE_RE = (
     r"(?:\s?(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|万|千"
     r"|trillion|billion|million|thousand|tn\b|bn\b|mn\b|m\b|k\b))?"
 )
-_UNIT = r"(?:\s?(?P<unit>%|‰|percent\b|per\s?cent\b|个?百分点|percentage\s+points?\b|pp\b|成(?![为功立本熟长员果交绩就])))?"
+_NOT_CHENG = r"(?![为功立本熟长员果交绩就])"  # 成为, 成功…: words, not tenths
+_UNIT = (
+    r"(?:\s?(?P<unit>%|‰|percent\b|per\s?cent\b|个?百分点|percentage\s+points?\b|pp\b"
+    r"|成" + _NOT_CHENG + r"))?"
+)
 _POST_CURRENCY = (
     r"(?:\s?(?P<post>美元|美金|港元|港币|欧元|日元|英镑|人民币|元|块"
     r"|(?:US\s)?dollars?\b|yuan\b|rmb\b|renminbi\b|euros?\b|yen\b|usd\b|cny\b))?"
@@ -138,7 +142,7 @@ _ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG = {"万": 10_000, "亿": 100_000_000}
 _ZH_RUN = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+")
 _ZH_PERCENT = re.compile(r"百分之(?P<n>[零〇一二两三四五六七八九十百千点.\d]+)")
-_ZH_CHENG = re.compile(r"(?P<n>[一二两三四五六七八九十])成(?![为功立本熟长员果交绩就])")
+_ZH_CHENG = re.compile(r"(?P<n>[一二两三四五六七八九十])成" + _NOT_CHENG)
 
 
 @dataclass(frozen=True)
