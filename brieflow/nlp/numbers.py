@@ -95,7 +95,7 @@ _MONTHS = {
 _PRE_CURRENCY = r"(?P<pre>US\$|HK\$|\$|¥|€|£|(?:USD|RMB|CNY|EUR|HKD)\s?)?"
 _DIGITS = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE_RE = (
-    r"(?:\s?(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|万|千"
+    r"(?:\s?(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|万|千(?![瓦克米卡伏帕赫])"
     r"|trillion|billion|million|thousand|tn\b|bn\b|mn\b|m\b|k\b))?"
 )
 _NOT_CHENG = r"(?![为功立本熟长员果交绩就])"  # 成为, 成功…: words, not tenths
