@@ -128,8 +128,9 @@ def test_out_of_range_citation_is_re_cited(tmp_path):
     answer = bad((0, 0, "citations"), [9])
     server = FakeServer(answer)  # stubborn: the same answer after the repair request
     result = engine(server, tmp_path).brief(article(), OPTIONS)
-    assert "group 1 point 1: cites paragraph 9, but the article has paragraphs 1-6" in (
-        server.bodies[1]["messages"][3]["content"]
+    assert (
+        "group 1 point 1: cites paragraph 9, but the article has paragraphs 1-6"
+        in (server.bodies[1]["messages"][3]["content"])
     )
     assert result.themes[0].points[0].citations == (1,)
     assert "re-cited group 1 point 1: [9] → [1]" in result.checks.actions
@@ -171,9 +172,7 @@ def test_wrong_number_with_on_fail_error_is_a_check_error(tmp_path):
     with pytest.raises(CheckError) as info:
         engine(server, tmp_path, on_fail="error").brief(article(), OPTIONS)
     assert info.value.exit_code == 5
-    assert "1 problem after one repair: group 1 point 1: 7.5 million yuan not in" in str(
-        info.value
-    )
+    assert "1 problem after one repair: group 1 point 1: 7.5 million yuan not in" in str(info.value)
 
 
 def test_language_drift_is_dropped(tmp_path):
