@@ -121,6 +121,11 @@ _MONTH_NEAR_NUMBER = re.compile(
     r"|(?<=\d)\s+(?P<m2>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
+# A capitalised full month name is a date on its own ("in August"); "May" only next to a number.
+_MONTH_NAMED = re.compile(
+    r"\b(?P<m>January|February|March|April|June|July|August|September|October|November"
+    r"|December)\b"
+)
 _CITATION = re.compile(r"\[\d+\]")
 
 _ZH_DIGIT = {
@@ -225,9 +230,14 @@ def quantities(text: str, *, chinese_numerals: bool = False) -> list[Quantity]:
                 exact=is_year,
             )
         )
+    months: set[tuple[int, int]] = set()
     for m in _MONTH_NEAR_NUMBER.finditer(text):
         name = (m.group("m") or m.group("m2")).lower()
+        months.add((m.start(), m.end()))
         out.append(Quantity(text=m.group(0).strip(), value=float(_MONTHS[name]), exact=True))
+    for m in _MONTH_NAMED.finditer(text):
+        if not any(a <= m.start() < b for a, b in months):
+            out.append(Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), exact=True))
     for m in _ZH_PERCENT.finditer(text):
         value = _zh_or_digits(m.group("n"))
         if value is not None:
