@@ -106,11 +106,16 @@ def _marks(cites: list[int]) -> str:
 def check_support(brief: Brief, article: Article) -> list[Finding]:
     """The cited paragraphs carry each statement (across languages)."""
     scorer = SupportScorer(article)
+    todo = [
+        (where, st, tuple(_cited(article, st.citations)))
+        for where, st in brief.statements()
+        if _cited(article, st.citations) and st.text.strip()  # else range/shape report it
+    ]
+    hard = [st.text for _, st, cites in todo if scorer.needs_encoder(st.text, cites)]
+    if hard:
+        scorer.prepare(hard)
     findings = []
-    for where, statement in brief.statements():
-        cites = _cited(article, statement.citations)
-        if not cites or not statement.text.strip():
-            continue  # the range and shape checks report these
+    for where, statement, cites in todo:
         verdict = scorer.verdict(statement.text, tuple(cites))
         if verdict.supported:
             continue
@@ -121,7 +126,7 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
             Finding(
                 "support",
                 where,
-                f"paragraph {_marks(cites)} does not carry this statement "
+                f"paragraph {_marks(list(cites))} does not carry this statement "
                 f"(score {verdict.score:.2f}{hint})",
             )
         )

@@ -63,16 +63,30 @@ class SupportScorer:
             found |= self._words[n]
         return len(own & found) / len(own)
 
+    def _flat_units(self) -> list[str]:
+        if self._units is None:
+            self._units = {
+                n: [t, *split_sentences(t, self.language)] for n, t in self._texts.items()
+            }
+        return [u for units in self._units.values() for u in units]
+
+    def prepare(self, texts: list[str]) -> None:
+        """Encode `texts` and the article in one batch (one call costs far less than many)."""
+        from . import embeddings
+
+        embeddings.encode([*texts, *self._flat_units()])
+
+    def needs_encoder(self, text: str, cites: tuple[int, ...]) -> bool:
+        valid = tuple(c for c in cites if c in self._texts)
+        return not valid or self.lexical(text, valid) < LEXICAL_ENOUGH
+
     def scores(self, text: str) -> dict[int, float]:
         """Encoder score of `text` against every paragraph: max over the paragraph and its
         sentences, plus the anchor bonus."""
         from . import embeddings
 
-        if self._units is None:
-            self._units = {
-                n: [t, *split_sentences(t, self.language)] for n, t in self._texts.items()
-            }
-        flat = [u for units in self._units.values() for u in units]
+        flat = self._flat_units()
+        assert self._units is not None
         sims = embeddings.similarity([text], flat)[0]
         out: dict[int, float] = {}
         i = 0
