@@ -269,11 +269,13 @@ def test_connection_error_then_success(tmp_path):
 
 def test_response_format_fallbacks(tmp_path):
     rejects = httpx.Response(400, json={"error": {"message": "response_format not supported"}})
-    server = FakeServer(rejects, rejects, good_brief())
+    server = FakeServer(rejects, rejects, rejects, good_brief())
     eng = engine(server, tmp_path)
     assert eng.brief(article(), OPTIONS).checks.passed
     formats = [b.get("response_format", {}).get("type") for b in server.bodies]
-    assert formats == ["json_schema", "json_object", None]
+    assert formats == ["json_schema", "json_object", "json_object", None]
+    assert server.bodies[1]["response_format"]["schema"] == BRIEF_SCHEMA
+    assert "schema" not in server.bodies[2]["response_format"]
     assert eng.client.mode == "none"  # remembered for the next article
 
 
@@ -281,7 +283,7 @@ def test_bad_request_in_plain_mode_is_an_engine_error(tmp_path):
     server = FakeServer(httpx.Response(400, json={"error": {"message": "context too long"}}))
     with pytest.raises(EngineResponseError, match="HTTP 400: context too long"):
         engine(server, tmp_path).brief(article(), OPTIONS)
-    assert len(server.requests) == 3
+    assert len(server.requests) == 4
 
 
 def test_missing_configuration_says_how_to_fix():

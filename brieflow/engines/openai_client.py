@@ -3,9 +3,10 @@
 
 Retries use exponential backoff with jitter on 429 (honouring Retry-After), 5xx, timeouts and
 connection errors. A server that rejects `response_format` json_schema (HTTP 400/422) is asked
-again with json_object, then with no response_format (JSON in plain text); the mode that
-worked is remembered. The API key goes only into the Authorization header: it is scrubbed from
-every error message and never part of a cache key or file.
+again with json_object carrying the schema (llama-cpp-python's form), then plain json_object,
+then with no response_format (JSON in plain text); the mode that worked is remembered.
+The API key goes only into the Authorization header: it is scrubbed from every error message
+and never part of a cache key or file.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .. import __version__
 from ..errors import EngineResponseError, EngineUnavailable
 from .prompts import response_format
 
-MODES = ("json_schema", "json_object", "none")
+MODES = ("json_schema", "json_object_schema", "json_object", "none")
 BACKOFF_BASE = 1.0  # seconds before the first retry (before jitter)
 BACKOFF_CAP = 60.0
 RETRY_AFTER_CAP = 120.0  # a longer Retry-After is waited only this long

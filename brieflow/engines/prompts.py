@@ -69,12 +69,14 @@ _EXAMPLE = {
 
 
 def response_format(mode: str) -> dict[str, Any] | None:
-    """The `response_format` request field for a mode: json_schema, json_object or none."""
+    """The `response_format` request field for a mode (see openai_client.MODES)."""
     if mode == "json_schema":
         return {
             "type": "json_schema",
             "json_schema": {"name": "brief", "strict": True, "schema": BRIEF_SCHEMA},
         }
+    if mode == "json_object_schema":  # llama-cpp-python, Anyscale: the schema inside json_object
+        return {"type": "json_object", "schema": BRIEF_SCHEMA}
     if mode == "json_object":
         return {"type": "json_object"}
     return None
