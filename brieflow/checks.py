@@ -7,6 +7,7 @@ check loads the sentence encoder only for statements that do not reuse their par
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .models import Article, Brief, CheckReport, Finding
@@ -15,6 +16,10 @@ from .nlp.numbers import missing_numbers, quantities
 from .nlp.support import SupportScorer
 
 MIN_GROUPS, MAX_GROUPS = 2, 4
+_FOREIGN = {  # what counts as one word of the other language, per brief language
+    "zh": re.compile(r"[A-Za-z]+"),
+    "en": re.compile(r"[\u3400-\u9fff]"),
+}
 MIN_POINTS, MAX_POINTS = 2, 4
 
 
@@ -81,7 +86,13 @@ def check_shape(brief: Brief, article: Article) -> list[Finding]:
 def check_language(brief: Brief, article: Article) -> list[Finding]:
     """Each statement and group title is written in the brief's language."""
     texts = [(where, st.text) for where, st in brief.statements()]
-    texts += [(f"group {g} title", t.title) for g, t in enumerate(brief.themes, start=1)]
+    # a title that is one foreign token ("ETF", "5G") is a name, not drift
+    foreign = _FOREIGN.get(brief.language)
+    texts += [
+        (f"group {g} title", t.title)
+        for g, t in enumerate(brief.themes, start=1)
+        if foreign is None or len(foreign.findall(t.title)) >= 2
+    ]
     findings = []
     for where, text in texts:
         found = detect_language(text, default=brief.language)

@@ -102,14 +102,12 @@ class LLMEngine:
             raise EngineResponseError(
                 "the model did not return a valid brief, even after a repair request: "
                 + "; ".join(_line(p) for p in problems[:3]),
-                source=article.id,
                 hint="try a larger model or one that supports JSON output",
             )
         if problems and self.settings.on_fail == "error":
             raise CheckError(
                 f"{_count(problems)} after one repair: "
                 + "; ".join(_line(p) for p in problems[:6]),
-                source=article.id,
                 hint="--on-fail trim drops failing points instead; or try a larger model",
             )
         brief, trimmed = trim(draft, article, problems, options)
@@ -126,7 +124,6 @@ class LLMEngine:
             raise CheckError(
                 f"{_count(failures)} left after repair and trimming: "
                 + "; ".join(describe(f) for f in failures[:6]),
-                source=article.id,
                 hint="try a larger model",
             )
         return replace(brief, checks=report)
@@ -241,7 +238,6 @@ def trim(
         raise CheckError(
             "the core viewpoint failed its checks after one repair and cannot be re-cited: "
             + "; ".join(_line(p) for p in problems if _where(p) == "viewpoint"),
-            source=article.id,
             hint="try a larger model",
         )
     themes = []
@@ -265,7 +261,6 @@ def trim(
         raise CheckError(
             "no key point passed its checks after one repair: "
             + "; ".join(_line(p) for p in problems[:6]),
-            source=article.id,
             hint="try a larger model",
         )
     if len(themes) > options.max_groups:
