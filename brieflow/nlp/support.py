@@ -76,9 +76,18 @@ class SupportScorer:
 
         embeddings.encode([*texts, *self._flat_units()])
 
+    def verbatim(self, text: str, cites: tuple[int, ...]) -> bool:
+        """The statement is a passage of a cited paragraph (every extractive point is)."""
+        needle = " ".join(text.split())
+        return bool(needle) and any(
+            needle in " ".join(self._texts.get(n, "").split()) for n in cites
+        )
+
     def needs_encoder(self, text: str, cites: tuple[int, ...]) -> bool:
         valid = tuple(c for c in cites if c in self._texts)
-        return not valid or self.lexical(text, valid) < LEXICAL_ENOUGH
+        return not valid or not (
+            self.verbatim(text, valid) or self.lexical(text, valid) >= LEXICAL_ENOUGH
+        )
 
     def scores(self, text: str) -> dict[int, float]:
         """Encoder score of `text` against every paragraph: max over the paragraph and its
@@ -102,7 +111,7 @@ class SupportScorer:
     def verdict(self, text: str, cites: tuple[int, ...]) -> Verdict:
         """Whether the cited paragraphs carry `text`, with the article's best match."""
         valid = tuple(c for c in cites if c in self._texts)
-        if valid and self.lexical(text, valid) >= LEXICAL_ENOUGH:
+        if valid and (self.verbatim(text, valid) or self.lexical(text, valid) >= LEXICAL_ENOUGH):
             return Verdict(True, 1.0, None, 1.0, "lexical")
         scores = self.scores(text)
         best = max(scores, key=lambda n: scores[n]) if scores else None
