@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llm_fakes import article, pairs
+from tests.llm_fakes import article, pairs
 
 from brieflow.checks import CHECKS, run_checks
 from brieflow.concurrency import map_bounded

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from llm_fakes import completion, good_brief, pairs
+from tests.llm_fakes import completion, good_brief, pairs
 
 from brieflow.cli import main
 

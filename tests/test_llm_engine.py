@@ -7,7 +7,7 @@ import json
 
 import httpx
 import pytest
-from llm_fakes import FakeServer, article, completion, engine, good_brief
+from tests.llm_fakes import FakeServer, article, completion, engine, good_brief
 
 from brieflow.config import Settings
 from brieflow.engines import BriefOptions, get_engine

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from llm_fakes import article
+from tests.llm_fakes import article
 
 from brieflow.checks import run_checks
 from brieflow.config import Settings

@@ -16,6 +16,7 @@ from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
 from ..nlp.keyphrases import key_phrase
 from ..nlp.lang import detect_language
 from ..nlp.sentences import split_sentences
+from ..nlp.trim import trim_lead
 from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
 from ..nlp.words import words
 from .base import BriefOptions
@@ -27,9 +28,16 @@ VERSION = "0.1.0"
 class Weights:
     centrality: float = 1.0  # similarity to the article's centroid
     title: float = 0.6  # similarity to the title (when there is one)
-    position: float = 0.8  # news lead prior: 1/sqrt(1 + sentence index)
-    mmr_lambda: float = 0.7  # relevance vs. novelty when picking points
-    lead_window: int = 4  # the viewpoint comes from the first N sentences
+    # News puts the point first, both in the article (lead paragraphs) and in each paragraph
+    # (topic sentences): two position priors rather than one over the sentence index, so that
+    # a one-paragraph story and a ten-paragraph report are both read the way they are written.
+    position: float = 0.0  # 1/sqrt(1 + sentence index in the article)
+    paragraph_position: float = 0.5  # 1/sqrt(1 + paragraph index)
+    sentence_position: float = 0.8  # 1/sqrt(1 + sentence index in its paragraph)
+    mmr_lambda: float = 0.5  # relevance vs. novelty when picking points
+    lead_window: int = 4  # the viewpoint comes from the first N sentences…
+    lead_paragraphs: int = 3  # …or from the first N paragraphs, whichever holds more
+    title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
     min_words_en: int = 6
     max_chars_zh: int = 160
@@ -43,6 +51,8 @@ class Sentence:
     text: str
     terms: list[str]
     vector: Vector
+    rank: int = 0  # index within its paragraph
+    paragraph_rank: int = 0  # index of its paragraph among those with sentences
     score: float = 0.0
     fits: bool = True  # long enough and short enough to be a point
 
@@ -71,7 +81,7 @@ class ExtractiveEngine:
         viewpoint = self.viewpoint(sentences)
         themes = self.themes(sentences, viewpoint, language, options)
         return Brief(
-            viewpoint=Viewpoint(_clean(viewpoint.text), (viewpoint.paragraph,)),
+            viewpoint=Viewpoint(_clean(viewpoint.text, language), (viewpoint.paragraph,)),
             themes=themes,
             language=language,
             engine=self.name,
@@ -85,7 +95,9 @@ class ExtractiveEngine:
         w = self.weights
         out: list[Sentence] = []
         for paragraph in article.paragraphs:
-            for text in split_sentences(paragraph.text, language):
+            texts = split_sentences(paragraph.text, language)
+            prank = out[-1].paragraph_rank + 1 if out else 0
+            for k, text in enumerate(texts):
                 terms = words(text, language)
                 if language == "zh":
                     size = len(re.sub(r"\s", "", text))
@@ -94,7 +106,16 @@ class ExtractiveEngine:
                     size = len(text.split())
                     fits = w.min_words_en <= size <= w.max_words_en
                 out.append(
-                    Sentence(len(out), paragraph.number, text, terms, {}, fits=fits and bool(terms))
+                    Sentence(
+                        len(out),
+                        paragraph.number,
+                        text,
+                        terms,
+                        {},
+                        k,
+                        prank,
+                        fits=fits and bool(terms),
+                    )
                 )
         weights = idf([s.terms for s in out])
         for s in out:
@@ -111,11 +132,16 @@ class ExtractiveEngine:
                 w.centrality * cosine(s.vector, center)
                 + (w.title * cosine(s.vector, title_vec) if title_vec else 0.0)
                 + w.position / math.sqrt(1 + s.index)
+                + w.paragraph_position / math.sqrt(1 + s.paragraph_rank)
+                + w.sentence_position / math.sqrt(1 + s.rank)
             )
 
     def viewpoint(self, sentences: list[Sentence]) -> Sentence:
         """The best-scoring sentence among the first few that can stand as a point."""
-        window = sentences[: self.weights.lead_window]
+        w = self.weights
+        window = [
+            s for s in sentences if s.index < w.lead_window or s.paragraph_rank < w.lead_paragraphs
+        ]
         pool = [s for s in window if s.fits] or window
         return max(pool, key=lambda s: (s.score, -s.index))
 
@@ -149,15 +175,20 @@ class ExtractiveEngine:
                     math.log1p(tf.get(term, 0)) * seg_idf.get(term, 1.0) * self._idf.get(term, 1.0)
                 )
 
-            top = sorted(seg, key=lambda s: (-s.score, s.index))[:12]
-            found = key_phrase([s.text for s in top], language, weight, used_terms)
+            # The title names what the points say: phrases from the points and the theme's
+            # next-best sentences (tagging every sentence of a long theme costs too much).
+            top = picked + [
+                s for s in sorted(seg, key=lambda s: (-s.score, s.index)) if s not in picked
+            ]
+            texts = [s.text for s in top[: self.weights.title_sentences]]
+            found = key_phrase(texts, language, weight, used_terms)
             if found is None:
                 title = "其他要点" if language == "zh" else "Other Points"
             else:
                 title, terms = found
                 used_terms |= terms
             points = tuple(
-                KeyPoint(_clean(s.text), (s.paragraph,))
+                KeyPoint(_clean(s.text, language), (s.paragraph,))
                 for s in sorted(picked, key=lambda s: s.index)
             )
             themes.append(Theme(title, points))
@@ -220,5 +251,7 @@ def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:
     return [[s for u in units[a:b] for s in u] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split()) if not re.search(r"[\u4e00-\u9fff]", text) else text.strip()
+def _clean(text: str, language: str) -> str:
+    """The sentence as a statement: whitespace tidied, a leading dateline or attribution cut."""
+    text = text.strip() if language == "zh" else " ".join(text.split())
+    return trim_lead(text, language)

@@ -7,91 +7,20 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from .words import _jieba, stopwords, words
+from .words import _jieba, stem, stopwords
 
 # jieba part-of-speech tags that make a title: nouns, names, places, organisations, verbal
 # nouns, abbreviations, English words.
 _ZH_NOUNISH = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "an", "j", "eng", "l"}
+PAIR_BONUS = 1.6  # a two-word phrase ("Parking Fees") titles better than one word
 _EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|[^\sA-Za-z]+")
-_EN_GENERIC = {
-    "percent",
-    "people",
-    "thing",
-    "things",
-    "way",
-    "time",
-    "times",
-    "part",
-    "number",
-    "lot",
-    "week",
-    "weeks",
-    "month",
-    "months",
-    "day",
-    "days",
-    "today",
-    "yesterday",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "including",
-    "added",
-    "told",
-    "asked",
-    "took",
-    "take",
-    "takes",
-    "make",
-    "makes",
-    "went",
-    "goes",
-    "come",
-    "came",
-    "comes",
-    "gave",
-    "give",
-    "gives",
-    "expect",
-    "expects",
-    "think",
-    "thinks",
-    "know",
-    "knew",
-    "want",
-    "wants",
-    "need",
-    "needs",
-    "seem",
-    "seems",
-    "show",
-    "shows",
-    "shown",
-    "put",
-    "puts",
-    "set",
-    "sets",
-    "keep",
-    "keeps",
-    "kept",
-    "left",
-    "leave",
-    "leaves",
-    "become",
-    "becomes",
-    "began",
-    "begin",
-}
 
 
+# title-stop-en.txt: words that make poor titles on their own (common verbs, numbers, days).
 def _verbish(word: str) -> bool:
     """A crude guard against verbs and adverbs in English titles (no tagger works offline)."""
     low = word.lower()
-    return (len(low) > 4 and low.endswith(("ed", "ly"))) or low in _EN_GENERIC
+    return (len(low) > 4 and low.endswith(("ed", "ly"))) or low in stopwords("title-en")
 
 
 def _en_runs(text: str) -> list[list[str]]:
@@ -112,7 +41,7 @@ def _zh_runs(text: str) -> list[list[str]]:
     _jieba()
     stop = stopwords("zh")
     runs: list[list[str]] = [[]]
-    for pair in posseg.lcut(text):
+    for pair in posseg.lcut(text, HMM=False):
         w, flag = pair.word, pair.flag
         if flag in _ZH_NOUNISH and w not in stop and len(w) >= 2 and not w.isdigit():
             runs[-1].append(w)
@@ -145,27 +74,25 @@ def key_phrase(
         text = surface.join(phrase)
         if language == "zh" and len(text) > 10:
             continue
-        terms = set(words(text, language))
+        terms = (
+            {w.lower() for w in phrase} if language == "zh" else {stem(w.lower()) for w in phrase}
+        )
         if not terms or terms & exclude:
             continue
         score = count * sum(weight(t) for t in terms) / (len(phrase) ** 0.5)
         # Prefer phrases seen more than once, and two-word phrases over single words.
         if len(phrase) == 2:
-            score *= 1.2
-        key = (score, phrase, terms)
-        if best is None or (score, _order(phrase)) > (best[0], _order(best[1])):
-            best = key
+            score *= PAIR_BONUS
+        # Strictly better only: ties go to the phrase seen first (deterministic, and earlier
+        # words in a theme tend to name it).
+        if best is None or score > best[0]:
+            best = (score, phrase, terms)
     if best is None:
         return None
     phrase = best[1]
     if language == "zh":
         return "".join(phrase), best[2]
     return " ".join(_title_case(w) for w in phrase), best[2]
-
-
-def _order(phrase: tuple[str, ...]) -> tuple:
-    # Deterministic tie-break: shorter, then alphabetical (inverted so max() prefers it).
-    return (-len(phrase), tuple(-ord(c) for c in "".join(phrase)[:12]))
 
 
 def _title_case(word: str) -> str:

@@ -13,9 +13,11 @@ _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*%
 _ZH_KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def stopwords(language: str) -> frozenset[str]:
-    text = files("brieflow.nlp").joinpath(f"data/stopwords-{language}.txt").read_text("utf-8")
+    """Stopwords of `language` ("en", "zh"), or another list in nlp/data ("title-en")."""
+    name = "title-stop-en" if language == "title-en" else f"stopwords-{language}"
+    text = files("brieflow.nlp").joinpath(f"data/{name}.txt").read_text("utf-8")
     return frozenset(text.split())
 
 
@@ -53,5 +55,11 @@ def words(text: str, language: str) -> list[str]:
                 out.append(w)
         return out
     tokens = [t.lower().replace("’", "'") for t in _EN_WORD.findall(text)]
-    tokens = [t for t in tokens if t not in stop and not (len(t) == 1 and t.isalpha())]
-    return _stemmer().stemWords(tokens)
+    return [stem(t) for t in tokens if t not in stop and not (len(t) == 1 and t.isalpha())]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem of a lower-case English word; cached, news reuses words."""
+    return _stemmer().stemWord(word)
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from ..models import Article, Brief
-from .labels import labels, source_line
+from .labels import check_notes, labels, source_line
 
 STYLE = """
 body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
@@ -57,11 +57,9 @@ def section(brief: Brief, article: Article, prefix: str = "") -> str:
         out.append(f"<h2>{escape(lab['group'].format(n=n, title=theme.title))}</h2><ul>")
         out.extend(f"<li>{escape(p.text)} {_cites(prefix, p.citations)}</li>" for p in theme.points)
         out.append("</ul>")
-    errors = [f for f in brief.checks.findings if f.severity == "error"]
-    if errors or brief.checks.actions:
+    if notes := check_notes(brief):
         out.append('<ul class="checks">')
-        out.extend(f"<li>{escape(f.where)}: {escape(f.message)}</li>" for f in errors)
-        out.extend(f"<li>{escape(a)}</li>" for a in brief.checks.actions)
+        out.extend(f"<li>{escape(n)}</li>" for n in notes)
         out.append("</ul>")
     out.append('</section><section class="source"><ol>')
     out.extend(
@@ -87,4 +85,6 @@ def render(brief: Brief, article: Article) -> str:
 
 
 def render_many(pairs: list[tuple[Brief, Article]]) -> str:
+    if len(pairs) == 1:
+        return render(*pairs[0]) + "\n"
     return document([section(b, a, prefix=f"b{i}-") for i, (b, a) in enumerate(pairs, start=1)])

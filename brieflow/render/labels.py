@@ -38,3 +38,9 @@ def source_line(brief: Brief, article: Article) -> str | None:
         source = romanize(source)
     parts = [p for p in (source, article.published) if p]
     return "·".join(parts) if parts else None
+
+
+def check_notes(brief: Brief) -> list[str]:
+    """What a reader must be told: failed checks and what was done about them."""
+    notes = [f"{f.where}: {f.message}" for f in brief.checks.findings if f.severity == "error"]
+    return notes + list(brief.checks.actions)

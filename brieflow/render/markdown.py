@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import Article, Brief
-from .labels import labels, source_line, statement
+from .labels import check_notes, labels, source_line, statement
 
 
 def _escape(text: str) -> str:
@@ -31,14 +31,6 @@ def render(brief: Brief, article: Article) -> str:
             f"- {statement(_escape(p.text), p.citations, brief.language)}" for p in theme.points
         ]
         lines.append("")
-    if not brief.checks.passed:
-        lines.append(
-            "> **Checks failed:** "
-            + "; ".join(
-                _escape(f"{f.where}: {f.message}")
-                for f in brief.checks.findings
-                if f.severity == "error"
-            )
-        )
-        lines.append("")
+    if notes := check_notes(brief):
+        lines += ["> **Checks:** " + "; ".join(_escape(n) for n in notes), ""]
     return "\n".join(lines).rstrip("\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import Article, Brief
-from .labels import labels, source_line, statement
+from .labels import check_notes, labels, source_line, statement
 
 
 def render(brief: Brief, article: Article) -> str:
@@ -18,4 +18,6 @@ def render(brief: Brief, article: Article) -> str:
     # Joined by spaces this reads as the seed: "Group 1: title - point [3]. - point [4]."
     text = " ".join(body)
     lines = head + ([""] if head else []) + [text]
+    if notes := check_notes(brief):
+        lines += ["", "Checks - " + "; ".join(notes)]
     return "\n".join(lines)

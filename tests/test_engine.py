@@ -1,0 +1,123 @@
+"""Invariants of the extractive engine on articles it has never seen."""
+
+import re
+
+import pytest
+
+from brieflow import Article, BriefOptions, brief, load
+from brieflow.engines import get_engine
+from brieflow.errors import EngineError, UnknownEngine
+
+from .conftest import EXAMPLES, FIXTURES
+
+ARTICLES = [
+    EXAMPLES / "zh-battery-prices.txt",
+    EXAMPLES / "en-chip-export.txt",
+    FIXTURES / "articles" / "zh-port-policy.md",
+    FIXTURES / "articles" / "en-city-budget.txt",
+]
+
+
+def examples():
+    return [load(str(path))[0] for path in ARTICLES]
+
+
+def assert_cited_from_source(result, article):
+    for where, statement in result.statements():
+        assert statement.citations, where
+        assert list(statement.citations) == sorted(set(statement.citations))
+        assert all(n in article.numbers for n in statement.citations)
+        # Extractive statements are sentences of the paragraph they cite.
+        cited = "".join(article.paragraph(n).text for n in statement.citations)
+        assert statement.text in " ".join(cited.split()) or statement.text in cited, where
+
+
+@pytest.mark.parametrize("article", examples(), ids=[p.stem for p in ARTICLES])
+def test_examples_get_the_seed_shape_in_their_language(article):
+    result = brief(article)
+    assert result.language == article.language
+    assert 2 <= len(result.themes) <= 4
+    assert all(2 <= len(t.points) <= 4 for t in result.themes)
+    assert all(t.title.strip() for t in result.themes)
+    assert len({t.title for t in result.themes}) == len(result.themes)
+    assert_cited_from_source(result, article)
+    assert result.checks.passed, result.checks.findings
+    assert result.checks.checks == ("range", "shape", "language")
+
+
+def test_points_are_in_reading_order_and_not_repeated():
+    for article in examples():
+        result = brief(article)
+        texts = [t for t in result.sentences()]
+        assert len(texts) == len(set(texts))
+        for theme in result.themes:
+            firsts = [p.citations[0] for p in theme.points]
+            assert firsts == sorted(firsts)
+
+
+def test_deterministic():
+    article = examples()[0]
+    assert brief(article) == brief(article)
+
+
+def test_theme_titles_are_not_stopwords_or_sentences():
+    for article in examples():
+        for theme in brief(article).themes:
+            assert len(theme.title) <= 40
+            assert not re.search(r"[。.!?！？]$", theme.title)
+            assert theme.title.lower() not in {"the", "and", "的", "了", "said"}
+
+
+def test_single_sentence_article():
+    article = Article.from_texts(["Shares of Acme rose 5% on Monday after strong results."])
+    result = brief(article)
+    assert result.viewpoint.text == "Shares of Acme rose 5% on Monday after strong results."
+    assert result.viewpoint.citations == (1,)
+    assert result.themes == ()
+    assert result.checks.passed  # too few groups is a warning for a one-line article
+
+
+def test_two_paragraph_article_gets_one_small_group():
+    article = Article.from_texts(
+        [
+            "央行宣布下调存款准备金率0.5个百分点。此举将释放长期资金约1万亿元。",
+            "分析人士认为，降准有助于稳定市场预期。银行的负债成本也将随之下降。",
+        ]
+    )
+    result = brief(article)
+    assert result.language == "zh"
+    assert result.viewpoint.citations == (1,)
+    assert len(result.themes) == 1
+    assert 1 <= len(result.themes[0].points) <= 3
+    assert_cited_from_source(result, article)
+
+
+def test_long_article_stays_within_shape():
+    base = examples()[1]
+    texts = [
+        p.text.replace("China", f"market {i % 17}") for i in range(30) for p in base.paragraphs
+    ]
+    article = Article.from_texts(texts[:240], language="en")
+    result = brief(article)
+    assert len(article.paragraphs) == 240
+    assert 2 <= len(result.themes) <= 4
+    assert_cited_from_source(result, article)
+
+
+def test_group_and_point_limits():
+    article = examples()[1]
+    result = brief(article, options=BriefOptions(max_groups=2, max_points=2))
+    assert len(result.themes) == 2
+    assert all(len(t.points) <= 2 for t in result.themes)
+
+
+def test_other_language_is_a_clear_error_pointing_to_llm():
+    with pytest.raises(EngineError) as info:
+        brief(examples()[0], options=BriefOptions(language="en"))
+    assert "writes in the article's language (zh), not en" in info.value.line()
+    assert "--engine llm" in info.value.line()
+
+
+def test_unknown_engine():
+    with pytest.raises(UnknownEngine, match="unknown engine 'nope'.*extractive"):
+        get_engine("nope")
