@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from tests.llm_fakes import article, pairs
-
 from brieflow.checks import CHECKS, run_checks
 from brieflow.concurrency import map_bounded
 from brieflow.errors import InputError
 from brieflow.models import Brief, KeyPoint, Theme, Viewpoint
 from brieflow.nlp.support import SupportScorer
+from tests.llm_fakes import article, pairs
 
 
 def make(points: list[tuple[str, tuple[int, ...]]], language: str = "en") -> Brief:

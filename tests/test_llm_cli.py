@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from tests.llm_fakes import completion, good_brief, pairs
 
 from brieflow.cli import main
+from tests.llm_fakes import completion, good_brief, pairs
 
 
 class Canned:

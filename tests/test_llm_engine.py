@@ -7,7 +7,6 @@ import json
 
 import httpx
 import pytest
-from tests.llm_fakes import FakeServer, article, completion, engine, good_brief
 
 from brieflow.config import Settings
 from brieflow.engines import BriefOptions, get_engine
@@ -15,6 +14,7 @@ from brieflow.engines.prompts import BRIEF_SCHEMA
 from brieflow.errors import CheckError, ConfigError, EngineResponseError, EngineUnavailable
 from brieflow.models import Usage
 from brieflow.pipeline import brief as pipeline_brief
+from tests.llm_fakes import FakeServer, article, completion, engine, good_brief
 
 OPTIONS = BriefOptions()
 

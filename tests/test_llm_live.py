@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from tests.llm_fakes import article
 
 from brieflow.checks import run_checks
 from brieflow.config import Settings
@@ -25,6 +24,7 @@ from brieflow.engines.answer import parse_answer
 from brieflow.engines.llm import LLMEngine
 from brieflow.engines.prompts import brief_request
 from brieflow.errors import CheckError, EngineResponseError
+from tests.llm_fakes import article
 
 HOW = (
     "live llm test: needs llama-cpp-python's server and the gemma3-270m model; run "

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..engines import BriefOptions, engine_names, get_engine
 from ..errors import BrieflowError
 from ..extract import formats
-from ..models import Brief
 from ..pipeline import brief, items
 from ..render import FORMATS, get_renderer
 from ._common import read_stdin_if_needed, report_failures, settings_from, write_output
@@ -134,7 +132,6 @@ def run(args: argparse.Namespace) -> int:
             failures.append(exc)
             continue
         parts.append((result, item.article))
-        warn_failed_checks(result, item.origin)
     if not parts and len(failures) == 1:
         raise failures[0]
     if parts:
@@ -143,14 +140,3 @@ def run(args: argparse.Namespace) -> int:
     if not parts:
         return failures[0].exit_code if failures else 3
     return 1 if failures else 0
-
-
-def warn_failed_checks(result: Brief, origin: str) -> None:
-    """A brief that failed a check is never printed without saying so."""
-    errors = [f for f in result.checks.findings if f.severity == "error"]
-    if errors:
-        listed = "; ".join(f"{f.where}: {f.message}" for f in errors[:3])
-        print(
-            f"brieflow: warning: {origin}: the brief failed {len(errors)} check(s): {listed}",
-            file=sys.stderr,
-        )
