@@ -160,7 +160,8 @@ def run(extra: list[str]) -> str:
         f"{alarms}/{len(true_claims)} true claims flagged. "
         f"Loading the encoder took {loading:.1f} s; checking the {len(claims)} claims one by "
         f"one took {elapsed:.1f} s ({elapsed / len(claims) * 1000:.0f} ms a claim; a brief's "
-        "statements are encoded in one batch).",
+        "statements are encoded in one batch); load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores during the run.",
     ]
     if misses:
         lines += ["", "Misclassified:", *(f"- {m}" for m in misses)]
