@@ -279,6 +279,15 @@ def test_response_format_fallbacks(tmp_path):
     assert eng.client.mode == "none"  # remembered for the next article
 
 
+def test_server_error_about_the_format_is_a_fallback_not_a_retry(tmp_path):
+    # llama-cpp-python's answer to {"type": "json_schema"}
+    message = "1 validation error: ('body', 'response_format', 'type') Input should be 'text'"
+    server = FakeServer(httpx.Response(500, json={"message": message}), good_brief())
+    eng = engine(server, tmp_path)
+    assert eng.brief(article(), OPTIONS).checks.passed
+    assert eng.client.mode == "json_object_schema"
+
+
 def test_bad_request_in_plain_mode_is_an_engine_error(tmp_path):
     server = FakeServer(httpx.Response(400, json={"error": {"message": "context too long"}}))
     with pytest.raises(EngineResponseError, match="HTTP 400: context too long"):

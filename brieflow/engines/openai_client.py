@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -128,6 +129,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+def _about_format(error: str) -> bool:
+    return bool(re.search(r"response_format|json_schema|json_object", error, re.IGNORECASE))
+
+
 class _Retry(Exception):
     def __init__(self, reason: str, wait: float | None = None):
         self.reason = reason
@@ -236,6 +241,9 @@ class ChatClient:
         except httpx.TransportError as exc:
             raise _Retry(f"cannot reach the server: {type(exc).__name__}: {exc}") from None
         status = response.status_code
+        if status >= 400 and mode != MODES[-1] and _about_format(self._error_text(response)):
+            # llama-cpp-python answers an unknown response_format with HTTP 500, others 400/422
+            raise _RejectsFormat(f"HTTP {status}: {self._error_text(response)}")
         if status == 429:
             raise _Retry(
                 f"rate limited (HTTP 429: {self._error_text(response)})",
