@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from brieflow.checks import CHECKS, run_checks
 from brieflow.concurrency import map_bounded
 from brieflow.errors import InputError
@@ -63,6 +65,7 @@ def test_report_names_each_failure():
     assert numbers.message == "90% not in paragraph [1] (its numbers: 7.5万元, 八成)"
 
 
+@pytest.mark.slow
 def test_pairs_are_classified_by_the_checks():
     """Every labelled pair in tests/data/check_pairs.json gets the verdict its label says."""
     data = pairs()

@@ -71,6 +71,10 @@ class LLMEngine:
             rng=rng,
         )
 
+    def close(self) -> None:
+        """Close the HTTP connections (the engine is unusable afterwards)."""
+        self.client.close()
+
     def __repr__(self) -> str:
         return f"LLMEngine(model={self.settings.llm_model!r}, url={self.client.url!r})"
 
