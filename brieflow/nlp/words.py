@@ -62,4 +62,3 @@ def words(text: str, language: str) -> list[str]:
 def stem(word: str) -> str:
     """Snowball (Porter 2) stem of a lower-case English word; cached, news reuses words."""
     return _stemmer().stemWord(word)
-
