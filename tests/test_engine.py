@@ -42,7 +42,7 @@ def test_examples_get_the_seed_shape_in_their_language(article):
     assert len({t.title for t in result.themes}) == len(result.themes)
     assert_cited_from_source(result, article)
     assert result.checks.passed, result.checks.findings
-    assert result.checks.checks == ("range", "shape", "language")
+    assert result.checks.checks == ("range", "shape", "language", "support", "numbers")
 
 
 def test_points_are_in_reading_order_and_not_repeated():
