@@ -32,6 +32,7 @@ class Settings:
     fetch_max_redirects: int = 5
     fetch_retries: int = 2
     block_private: bool = False
+    fetch_links: bool = True  # fetch the page of a feed item that has only a link
     # llm engine
     llm_base_url: str | None = None
     llm_model: str | None = None

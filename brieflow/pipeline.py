@@ -27,7 +27,7 @@ def items(
         try:
             for name, data in read_source(source, stdin=stdin, settings=settings):
                 try:
-                    for item in extract(data, name, fmt):
+                    for item in extract(data, name, fmt, settings=settings):
                         yield _with_language(item)
                 except BrieflowError as exc:
                     yield Item(name, error=exc)

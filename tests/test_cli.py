@@ -140,3 +140,14 @@ def test_help_teaches():
     assert rc == 0
     for needle in ("--format", "--engine", "--lang", "examples:", "exit code is 1"):
         assert needle in out
+
+
+def test_feed_without_fetching_links_briefs_what_it_has(capsys):
+    from .conftest import FIXTURES
+
+    feed = str(FIXTURES / "feeds" / "finance.rss")
+    assert main(["brief", feed, "--no-fetch-links", "--format", "jsonl"]) == 1
+    captured = capsys.readouterr()
+    titles = [json.loads(line)["article"]["title"] for line in captured.out.splitlines()]
+    assert titles == ["铜价创两周新高", "纯文本描述"]
+    assert "finance.rss#2: the item has only a link and fetching links is off" in captured.err

@@ -93,6 +93,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="refuse URLs that resolve to private, loopback or link-local addresses",
     )
+    p.add_argument(
+        "--no-fetch-links",
+        dest="fetch_links",
+        action="store_false",
+        default=None,
+        help="feeds: brief an item's teaser instead of fetching its link",
+    )
     p.set_defaults(func=run)
 
 
@@ -106,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         llm_model="model",
         on_fail="on_fail",
         block_private="block_private",
+        fetch_links="fetch_links",
     )
     renderer = get_renderer(settings.format)
     for name, value in (("--groups", args.groups), ("--points", args.points)):

@@ -32,6 +32,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="refuse URLs that resolve to private, loopback or link-local addresses",
     )
+    p.add_argument(
+        "--no-fetch-links",
+        dest="fetch_links",
+        action="store_false",
+        default=None,
+        help="do not fetch the pages of feed items that carry only a link",
+    )
     p.set_defaults(func=run)
 
 
@@ -53,7 +60,7 @@ def as_text(article: Article) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args, block_private="block_private")
+    settings = settings_from(args, block_private="block_private", fetch_links="fetch_links")
     stdin = read_stdin_if_needed(args.sources)
     articles, failures, total = [], [], 0
     for item in items(args.sources, fmt=args.input_format, stdin=stdin, settings=settings):

@@ -37,6 +37,8 @@ class Weights:
     mmr_lambda: float = 0.5  # relevance vs. novelty when picking points
     lead_window: int = 4  # the viewpoint comes from the first N sentences…
     lead_paragraphs: int = 3  # …or from the first N paragraphs, whichever holds more
+    lead_trust: float = 0.0
+    title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
     min_words_en: int = 6
     max_chars_zh: int = 160
@@ -126,12 +128,14 @@ class ExtractiveEngine:
         w = self.weights
         center = centroid(s.vector for s in sentences)
         title_vec = tfidf(words(title, language), self._idf) if title else {}
-        for s in sentences:
+        central = [cosine(s.vector, center) for s in sentences]
+        trust = _lead_trust(sentences, central) ** w.lead_trust
+        for s, c in zip(sentences, central, strict=True):
             s.score = (
-                w.centrality * cosine(s.vector, center)
+                w.centrality * c
                 + (w.title * cosine(s.vector, title_vec) if title_vec else 0.0)
-                + w.position / math.sqrt(1 + s.index)
-                + w.paragraph_position / math.sqrt(1 + s.paragraph_rank)
+                + trust * w.position / math.sqrt(1 + s.index)
+                + trust * w.paragraph_position / math.sqrt(1 + s.paragraph_rank)
                 + w.sentence_position / math.sqrt(1 + s.rank)
             )
 
@@ -174,8 +178,13 @@ class ExtractiveEngine:
                     math.log1p(tf.get(term, 0)) * seg_idf.get(term, 1.0) * self._idf.get(term, 1.0)
                 )
 
-            top = sorted(seg, key=lambda s: (-s.score, s.index))[:12]
-            found = key_phrase([s.text for s in top], language, weight, used_terms)
+            # The title names what the points say: phrases from the points and the theme's
+            # next-best sentences (tagging every sentence of a long theme costs too much).
+            top = picked + [
+                s for s in sorted(seg, key=lambda s: (-s.score, s.index)) if s not in picked
+            ]
+            texts = [s.text for s in top[: self.weights.title_sentences]]
+            found = key_phrase(texts, language, weight, used_terms)
             if found is None:
                 title = "其他要点" if language == "zh" else "Other Points"
             else:
@@ -205,6 +214,15 @@ class ExtractiveEngine:
                 continue  # a near-repeat of a chosen sentence
             picked.append(best)
         return picked
+
+
+def _lead_trust(sentences: list[Sentence], central: list[float]) -> float:
+    """How far the article reads as a news lead: the share of sentences no more central than
+    its first sentence that can stand as a point. A story whose lead sums it up gets its position
+    priors in full; a report that opens with a label or an aside gets them weakened."""
+    first = next((i for i, s in enumerate(sentences) if s.fits), 0)
+    lead = central[first]
+    return sum(1 for c in central if c <= lead) / len(central)
 
 
 def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:

@@ -11,9 +11,13 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from ..errors import BrieflowError, UnsupportedFormat
 from ..models import Article
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Item:
 Extractor = Callable[[bytes, str], Iterator[Item]]
 
 EXTRACTORS: dict[str, Extractor] = {}
+# Extractors that fetch more input themselves (a feed's link-only items) and so need Settings.
+WANTS_SETTINGS: set[str] = set()
 
 EXTENSIONS = {
     ".txt": "text",
@@ -47,9 +53,11 @@ EXTENSIONS = {
 }
 
 
-def register(name: str) -> Callable[[Extractor], Extractor]:
+def register(name: str, *, wants_settings: bool = False) -> Callable[[Extractor], Extractor]:
     def deco(fn: Extractor) -> Extractor:
         EXTRACTORS[name] = fn
+        if wants_settings:
+            WANTS_SETTINGS.add(name)
         return fn
 
     return deco
@@ -65,6 +73,12 @@ def detect_format(data: bytes, name: str = "") -> str:
     ext = PurePath(name.split("?", 1)[0]).suffix.lower() if name else ""
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
+    # A fetched body knows its media type (brieflow.fetch.FetchedBytes).
+    content_type = getattr(data, "content_type", None) or ""
+    if content_type in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if content_type.endswith(("rss+xml", "atom+xml", "rdf+xml")):
+        return "feed"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"{") or head.startswith(b"["):
         lines = [ln for ln in data.splitlines() if ln.strip()]
@@ -79,15 +93,18 @@ def detect_format(data: bytes, name: str = "") -> str:
         if b"<rss" in head or b"<feed" in head or b"<rdf" in head:
             return "feed"
         return "html"
-    if head.startswith(b"<!doctype html") or head.startswith(b"<html") or b"<body" in head:
+    if b"<!doctype html" in head or b"<html" in head or b"<body" in head:
         return "html"
     if head.startswith(b"# "):
         return "markdown"
     return "text"
 
 
-def extract(data: bytes, name: str, fmt: str | None = None) -> Iterator[Item]:
-    """Every Item in `data` (named `name` in messages), using `fmt` or the detected format."""
+def extract(
+    data: bytes, name: str, fmt: str | None = None, *, settings: Settings | None = None
+) -> Iterator[Item]:
+    """Every Item in `data` (named `name` in messages), using `fmt` or the detected format.
+    `settings` reach extractors that fetch (a feed's link-only items)."""
     _load_builtin()
     fmt = fmt or detect_format(data, name)
     try:
@@ -98,9 +115,12 @@ def extract(data: bytes, name: str, fmt: str | None = None) -> Iterator[Item]:
             source=name,
             hint=f"use one of: {', '.join(sorted(EXTRACTORS))}",
         ) from None
-    yield from extractor(data, name)
+    if fmt in WANTS_SETTINGS:
+        yield from extractor(data, name, settings=settings)  # type: ignore[call-arg]
+    else:
+        yield from extractor(data, name)
 
 
 def _load_builtin() -> None:
     # Imported here so that each extractor's dependencies load only when needed.
-    from . import jsonl, text  # noqa: F401
+    from . import feed, html, jsonl, text  # noqa: F401

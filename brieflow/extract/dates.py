@@ -16,6 +16,44 @@ _PATTERNS = [
         r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
         r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2}))?"
     ),
+    # Xinhua's page header splits the parts: "2025 08/01 16:20:05"
+    re.compile(
+        r"(?<!\d)(?P<y>\d{4})\s+(?P<m>\d{1,2})/(?P<d>\d{1,2})"
+        r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2}))?(?!\d)"
+    ),
+]
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_CLOCK = (
+    r"(?:,?\s*(?:at\s+)?(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::\d{2})?\s*"
+    r"(?P<ampm>[ap]\.?m\.?)?)?"
+)
+_ENGLISH = [
+    # August 1, 2025 6:12 AM UTC · Aug. 1, 2025, 8:41 a.m. ET
+    re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})" + _CLOCK, re.I),
+    # 1 August 2025 · Fri 1 Aug 2025 06.00 BST
+    re.compile(r"\b(?P<d>\d{1,2})\s+" + _MONTH + r",?\s+(?P<y>\d{4})" + _CLOCK, re.I),
 ]
 
 
@@ -48,6 +86,26 @@ def normalize_published(value: object) -> str | None:
             if h < 24 and mi < 60:
                 return f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}"
         return f"{y:04d}-{mo:02d}-{d:02d}"
+    for pattern in _ENGLISH:
+        for m in pattern.finditer(text):
+            month = _MONTHS.get(m["mon"].lower())
+            if month is None:
+                continue
+            y, d = int(m["y"]), int(m["d"])
+            try:
+                datetime(y, month, d)
+            except ValueError:
+                continue
+            if m["H"] is not None:
+                h, mi = int(m["H"]), int(m["M"])
+                if m["ampm"]:
+                    pm = m["ampm"].lower().startswith("p")
+                    if h > 12 or h == 0:
+                        return f"{y:04d}-{month:02d}-{d:02d}"
+                    h = h % 12 + (12 if pm else 0)
+                if h < 24 and mi < 60:
+                    return f"{y:04d}-{month:02d}-{d:02d} {h:02d}:{mi:02d}"
+            return f"{y:04d}-{month:02d}-{d:02d}"
     for fmt in ("%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z", "%d %b %Y %H:%M"):
         try:
             return datetime.strptime(text, fmt).strftime("%Y-%m-%d %H:%M")

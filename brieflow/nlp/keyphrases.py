@@ -83,20 +83,16 @@ def key_phrase(
         # Prefer phrases seen more than once, and two-word phrases over single words.
         if len(phrase) == 2:
             score *= PAIR_BONUS
-        key = (score, phrase, terms)
-        if best is None or (score, _order(phrase)) > (best[0], _order(best[1])):
-            best = key
+        # Strictly better only: ties go to the phrase seen first (deterministic, and earlier
+        # words in a theme tend to name it).
+        if best is None or score > best[0]:
+            best = (score, phrase, terms)
     if best is None:
         return None
     phrase = best[1]
     if language == "zh":
         return "".join(phrase), best[2]
     return " ".join(_title_case(w) for w in phrase), best[2]
-
-
-def _order(phrase: tuple[str, ...]) -> tuple:
-    # Deterministic tie-break: shorter, then alphabetical (inverted so max() prefers it).
-    return (-len(phrase), tuple(-ord(c) for c in "".join(phrase)[:12]))
 
 
 def _title_case(word: str) -> str:

@@ -1,0 +1,327 @@
+"""The only module that does HTTP for inputs: fetching an article or feed by URL.
+
+Why so careful: a URL given by a user (or, later, a web form) can point anywhere. Every fetch has
+connect/read timeouts and an overall deadline, a size cap enforced while the body streams in, a
+redirect cap with every hop checked, a content-type check, and retries with backoff on timeouts
+and 5xx answers. With `block_private`, addresses that are private, loopback, link-local, shared
+or cloud-metadata are refused after DNS resolution, on every redirect, and again when the socket
+connects (so a name that re-resolves to another address between check and connect is caught).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from . import __version__
+from .errors import FetchError
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+USER_AGENT = f"brieflow/{__version__} (+https://pypi.org/project/brieflow/)"
+
+# Media types an article or feed comes in; a body without a Content-Type is sniffed later.
+ACCEPTED_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "text/plain",
+        "text/markdown",
+        "text/x-markdown",
+        "application/json",
+        "application/x-ndjson",
+        "application/jsonl",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/feed+json",
+    }
+)
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+BACKOFF_SECONDS = 0.5  # first retry waits this long, then twice as long each time
+DEADLINE_FACTOR = 3  # one attempt may take at most fetch_timeout × this, however slow the drip
+
+
+class FetchedBytes(bytes):
+    """The body of a fetched URL that remembers where it came from, so the HTML extractor can
+    record the article's URL and use the HTTP charset as a hint. Plain `bytes` everywhere else."""
+
+    url: str
+    content_type: str | None
+    charset: str | None
+
+    def __new__(
+        cls, data: bytes, *, url: str, content_type: str | None = None, charset: str | None = None
+    ) -> FetchedBytes:
+        obj = super().__new__(cls, data)
+        obj.url = url
+        obj.content_type = content_type
+        obj.charset = charset
+        return obj
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One successful fetch: the final URL after redirects, the body and its declared type."""
+
+    url: str
+    content: bytes
+    content_type: str | None
+    charset: str | None
+    status: int
+
+    def as_bytes(self) -> FetchedBytes:
+        return FetchedBytes(
+            self.content, url=self.url, content_type=self.content_type, charset=self.charset
+        )
+
+
+def fetch_bytes(url: str, settings: Settings | None = None) -> bytes:
+    """The body at `url` (a `FetchedBytes` carrying the final URL and charset)."""
+    return fetch(url, settings).as_bytes()
+
+
+def fetch(
+    url: str,
+    settings: Settings | None = None,
+    *,
+    accept: frozenset[str] = ACCEPTED_TYPES,
+) -> Fetched:
+    """GET `url` within the limits in `settings`; any failure is a FetchError naming the URL."""
+    if settings is None:
+        from .config import Settings
+
+        settings = Settings()
+    timeout = float(settings.fetch_timeout)
+    retries = max(0, int(settings.fetch_retries))
+    attempt = 0
+    while True:
+        try:
+            return _fetch_once(url, settings, accept, timeout)
+        except _Retryable as exc:
+            if attempt >= retries:
+                raise FetchError(
+                    f"{exc.reason} (gave up after {attempt + 1} attempts)",
+                    source=url,
+                    hint=exc.hint,
+                ) from None
+            time.sleep(BACKOFF_SECONDS * (2**attempt))
+            attempt += 1
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, hint: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+
+
+def _fetch_once(url: str, settings: Settings, accept: frozenset[str], timeout: float) -> Fetched:
+    deadline = time.monotonic() + timeout * DEADLINE_FACTOR
+    block = bool(settings.block_private)
+    client_args: dict[str, Any] = {
+        "timeout": httpx.Timeout(timeout),
+        "follow_redirects": False,
+        "headers": {"User-Agent": USER_AGENT, "Accept": _accept_header()},
+    }
+    if block:
+        # A transport of our own ignores proxies from the environment: a proxy would connect
+        # on our behalf and make the address check meaningless.
+        client_args["transport"] = _guarded_transport()
+    current = url
+    with httpx.Client(**client_args) as client:
+        for _hop in range(int(settings.fetch_max_redirects) + 1):
+            _check_url(current, url, block)
+            try:
+                with client.stream("GET", current) as response:
+                    if response.status_code in REDIRECTS and "location" in response.headers:
+                        current = urljoin(current, response.headers["location"])
+                        continue
+                    return _read_response(response, url, current, settings, accept, deadline)
+            except httpx.TimeoutException:
+                raise _Retryable(
+                    f"timed out after {timeout:g} s", "try again later or raise fetch_timeout"
+                ) from None
+            except _Blocked as exc:
+                raise FetchError(str(exc), source=url, hint=_BLOCK_HINT) from None
+            except httpx.TransportError as exc:
+                raise _Retryable(
+                    f"cannot connect: {_reason(exc)}", "check the URL and your network"
+                ) from None
+            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:
+                # A body that does not decompress, a URL httpx cannot use, and the like.
+                raise FetchError(
+                    f"cannot fetch: {_reason(exc)}", source=url, hint="check the URL"
+                ) from None
+        raise FetchError(
+            f"too many redirects (more than {settings.fetch_max_redirects})",
+            source=url,
+            hint="open it in a browser to find the final address, or raise fetch_max_redirects",
+        )
+
+
+def _read_response(
+    response: httpx.Response,
+    url: str,
+    final_url: str,
+    settings: Settings,
+    accept: frozenset[str],
+    deadline: float,
+) -> Fetched:
+    status = response.status_code
+    if status in RETRY_STATUSES:
+        raise _Retryable(f"HTTP {status} {response.reason_phrase}", "the server failed; try later")
+    if status >= 400:
+        raise FetchError(
+            f"HTTP {status} {response.reason_phrase}",
+            source=url,
+            hint="check that the page exists and is public" if status < 500 else "try later",
+        )
+    if status >= 300:
+        raise FetchError(f"HTTP {status} redirect without a Location header", source=url)
+    content_type, charset = _parse_content_type(response.headers.get("content-type"))
+    if content_type is not None and content_type not in accept:
+        raise FetchError(
+            f"the server sent {content_type!r}, not an article or feed",
+            source=url,
+            hint="give the URL of an HTML page, a feed, or a text/JSON file",
+        )
+    limit = int(settings.fetch_max_bytes)
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise FetchError(
+            f"the body is {int(declared):,} bytes, more than the {limit:,} allowed",
+            source=url,
+            hint="raise fetch_max_bytes if the page is really that big",
+        )
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(
+                f"the body is larger than the {limit:,} bytes allowed (stopped reading)",
+                source=url,
+                hint="raise fetch_max_bytes if the page is really that big",
+            )
+        if time.monotonic() > deadline:
+            raise _Retryable(
+                "the body took too long to arrive", "try again later or raise fetch_timeout"
+            )
+        chunks.append(chunk)
+    return Fetched(final_url, b"".join(chunks), content_type, charset, status)
+
+
+def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
+    """`text/html; charset=GBK` → ("text/html", "gbk")."""
+    if not value:
+        return None, None
+    kind, _, params = value.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset" and val.strip():
+            charset = val.strip().strip("\"'").lower()
+    return kind.strip().lower() or None, charset
+
+
+def _accept_header() -> str:
+    return "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,*/*;q=0.5"
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+# --- the private-address guard ---------------------------------------------------------------
+
+_BLOCK_HINT = "brieflow refuses private and local addresses here (block_private is on)"
+_METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
+
+
+class _Blocked(Exception):
+    pass
+
+
+def _check_url(current: str, original: str, block: bool) -> None:
+    """Refuse non-HTTP schemes always, and private addresses when `block` is on."""
+    parts = urlsplit(current)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchError(
+            f"refusing the {parts.scheme or 'empty'!r} scheme"
+            + (f" (redirected to {current})" if current != original else ""),
+            source=original,
+            hint="only http:// and https:// URLs are fetched",
+        )
+    if not parts.hostname:
+        raise FetchError("the URL has no host name", source=original, hint="check the URL")
+    if block:
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError:
+            raise FetchError("the URL has an invalid port", source=original) from None
+        try:
+            resolve_public(parts.hostname, port)
+        except _Blocked as exc:
+            where = f" (redirected to {current})" if current != original else ""
+            raise FetchError(f"{exc}{where}", source=original, hint=_BLOCK_HINT) from None
+
+
+def is_public_address(address: str) -> bool:
+    """True for a globally routable unicast address; False for private, loopback, link-local
+    (incl. 169.254.169.254 metadata), shared (100.64/10), multicast, reserved or unspecified."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        mapped = ip.ipv4_mapped or ip.sixtofour
+        if mapped is not None:
+            return is_public_address(str(mapped))
+    return bool(ip.is_global) and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+def resolve_public(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to; raises _Blocked if any of them is not public."""
+    if host.lower().rstrip(".") in _METADATA_HOSTS:
+        raise _Blocked(f"{host} is a cloud metadata host")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise _Retryable(f"cannot resolve {host}: {exc}", "check the host name") from None
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    for address in addresses:
+        if not is_public_address(address):
+            raise _Blocked(f"{host} resolves to {address}, a private or local address")
+    return addresses
+
+
+def _guarded_transport() -> httpx.HTTPTransport:
+    """An httpx transport whose sockets connect only to the public addresses just checked."""
+    import httpcore
+
+    class GuardedBackend(httpcore.SyncBackend):
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # type: ignore[no-untyped-def]
+            last: Exception | None = None
+            for address in resolve_public(host, port):
+                try:
+                    return super().connect_tcp(
+                        address, port, timeout, local_address, socket_options
+                    )
+                except httpcore.ConnectError as exc:
+                    last = exc
+            raise last or httpcore.ConnectError(f"cannot connect to {host}")
+
+    transport = httpx.HTTPTransport()
+    pool = getattr(transport, "_pool", None)
+    if pool is not None and hasattr(pool, "_network_backend"):
+        pool._network_backend = GuardedBackend()
+    return transport

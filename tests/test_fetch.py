@@ -1,0 +1,185 @@
+"""The URL path against a real HTTP server on loopback (no other network)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from brieflow import fetch as fetch_module
+from brieflow.config import Settings
+from brieflow.errors import FetchError
+from brieflow.extract import extract
+from brieflow.fetch import fetch, fetch_bytes, is_public_address
+from brieflow.pipeline import load
+
+sys.path.insert(0, str(Path(__file__).parent))
+from httpserver import Handler, Server  # noqa: E402
+
+FAST = Settings(fetch_timeout=0.5, fetch_retries=0, fetch_max_bytes=50_000)
+
+
+@pytest.fixture(autouse=True)
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fetch_module, "BACKOFF_SECONDS", 0.0)
+
+
+@pytest.fixture(scope="module")
+def base() -> str:
+    with Server() as url:
+        yield url
+
+
+def test_fetch_utf8_page_records_charset_and_url(base: str) -> None:
+    got = fetch(f"{base}/utf8", FAST)
+    assert got.status == 200
+    assert got.content_type == "text/html"
+    assert got.charset == "utf-8"
+    assert got.url == f"{base}/utf8"
+
+
+def test_url_to_article_keeps_url_and_text(base: str) -> None:
+    [article] = load(f"{base}/utf8", settings=FAST)
+    assert article.title == "测试页面"
+    assert article.url == f"{base}/utf8"
+    assert [p.text for p in article.paragraphs] == [
+        "第一段正文内容，用于测试抓取和解码是否正确。",
+        "第二段正文内容，包含数字3.5%和日期。",
+    ]
+
+
+def test_big5_page_decodes(base: str) -> None:
+    [article] = load(f"{base}/big5-label", settings=FAST)
+    assert article.title == "測試頁面"
+    assert article.paragraphs[0].text == "第一段正文內容，用於測試抓取和解碼是否正確。"
+
+
+@pytest.mark.parametrize("path", ["/gbk-nocharset", "/gbk-wrongcharset", "/notype"])
+def test_missing_or_wrong_http_charset_decodes_without_mojibake(base: str, path: str) -> None:
+    [article] = load(f"{base}{path}", settings=FAST)
+    assert article.title == "测试页面"
+    assert article.paragraphs[0].text == "第一段正文内容，用于测试抓取和解码是否正确。"
+
+
+def test_redirects_are_followed_and_final_url_kept(base: str) -> None:
+    data = fetch_bytes(f"{base}/redirect/3", FAST)
+    assert data.url == f"{base}/utf8"  # type: ignore[attr-defined]
+    assert next(extract(data, f"{base}/redirect/3")).article.url == f"{base}/utf8"
+
+
+def test_redirect_cap(base: str) -> None:
+    settings = Settings(fetch_timeout=0.5, fetch_retries=0, fetch_max_redirects=2)
+    with pytest.raises(FetchError, match=r"too many redirects \(more than 2\)"):
+        fetch(f"{base}/redirect/3", settings)
+    with pytest.raises(FetchError, match="too many redirects"):
+        fetch(f"{base}/loop", settings)
+
+
+def test_redirect_to_other_scheme_refused(base: str) -> None:
+    with pytest.raises(FetchError, match="refusing the 'file' scheme"):
+        fetch(f"{base}/to-file", FAST)
+
+
+def test_non_http_scheme_refused() -> None:
+    with pytest.raises(FetchError, match="refusing the 'ftp' scheme"):
+        fetch("ftp://127.0.0.1/x", FAST)
+
+
+def test_timeout_is_a_fetch_error(base: str) -> None:
+    with pytest.raises(FetchError, match=r"timed out after 0.5 s \(gave up after 1 attempts\)"):
+        fetch(f"{base}/slow", FAST)
+
+
+def test_oversize_declared_body_refused(base: str) -> None:
+    with pytest.raises(FetchError, match="999,999,999 bytes, more than the 50,000 allowed"):
+        fetch(f"{base}/big-declared", FAST)
+
+
+def test_oversize_streamed_body_refused_while_streaming(base: str) -> None:
+    with pytest.raises(FetchError, match="larger than the 50,000 bytes allowed"):
+        fetch(f"{base}/stream-big", FAST)
+
+
+def test_wrong_content_type_refused(base: str) -> None:
+    with pytest.raises(FetchError, match="the server sent 'image/png', not an article or feed"):
+        fetch(f"{base}/image", FAST)
+
+
+def test_404_named(base: str) -> None:
+    with pytest.raises(FetchError) as info:
+        fetch(f"{base}/missing", FAST)
+    assert info.value.line().startswith(f"{base}/missing: HTTP 404 Not Found")
+    assert info.value.exit_code == 3
+
+
+def test_500_retried_then_named(base: str) -> None:
+    settings = Settings(fetch_timeout=0.5, fetch_retries=2)
+    with pytest.raises(FetchError, match=r"HTTP 500 Internal Server Error \(gave up after 3"):
+        fetch(f"{base}/always500", settings)
+    assert Handler.hits["/always500"] == 3
+
+
+def test_503_then_success_is_retried(base: str) -> None:
+    got = fetch(f"{base}/flaky", Settings(fetch_timeout=0.5, fetch_retries=1))
+    assert got.status == 200
+    assert Handler.hits["/flaky"] == 2
+
+
+def test_block_private_refuses_loopback(base: str) -> None:
+    settings = Settings(fetch_timeout=0.5, fetch_retries=0, block_private=True)
+    with pytest.raises(FetchError, match="127.0.0.1 resolves to 127.0.0.1, a private or local"):
+        fetch(f"{base}/utf8", settings)
+    with pytest.raises(FetchError, match="localhost resolves to"):
+        fetch(base.replace("127.0.0.1", "localhost") + "/utf8", settings)
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fd00:ec2::254", False),
+        ("::ffff:127.0.0.1", False),
+        ("224.0.0.1", False),
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+    ],
+)
+def test_public_address_rules(address: str, public: bool) -> None:
+    assert is_public_address(address) is public
+
+
+def test_block_private_also_checks_at_connect_time(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if DNS had answered with a public address when the URL was checked and with a
+    # loopback one when the socket connects (DNS rebinding): the connection is still refused.
+    monkeypatch.setattr(fetch_module, "_check_url", lambda current, original, block: None)
+    settings = Settings(fetch_timeout=0.5, fetch_retries=0, block_private=True)
+    with pytest.raises(FetchError, match="resolves to 127.0.0.1, a private or local address"):
+        fetch(f"{base}/utf8", settings)
+
+
+def test_timeouts_are_retried(base: str) -> None:
+    Handler.hits.pop("/slow", None)
+    with pytest.raises(FetchError, match=r"timed out after 0.5 s \(gave up after 2 attempts\)"):
+        fetch(f"{base}/slow", Settings(fetch_timeout=0.5, fetch_retries=1))
+    assert Handler.hits["/slow"] == 2
+
+
+def test_connection_refused_is_named() -> None:
+    with pytest.raises(FetchError, match=r"^http://127.0.0.1:9/x: cannot connect"):
+        fetch("http://127.0.0.1:9/x", FAST)
+
+
+def test_broken_compressed_body_is_a_fetch_error(base: str) -> None:
+    with pytest.raises(FetchError, match="cannot fetch: "):
+        fetch(f"{base}/bad-gzip", FAST)
