@@ -11,6 +11,7 @@ from .errors import BrieflowError
 from .models import Article, Brief, KeyPoint, Paragraph, Theme, Viewpoint
 from .pipeline import brief, load
 from .render import get_renderer
+from .store import Store
 
 __all__ = [
     "Article",
@@ -20,6 +21,7 @@ __all__ = [
     "KeyPoint",
     "Paragraph",
     "Settings",
+    "Store",
     "Theme",
     "Viewpoint",
     "brief",

@@ -31,13 +31,15 @@ class Weights:
     # News puts the point first, both in the article (lead paragraphs) and in each paragraph
     # (topic sentences): two position priors rather than one over the sentence index, so that
     # a one-paragraph story and a ten-paragraph report are both read the way they are written.
-    position: float = 0.0  # 1/sqrt(1 + sentence index in the article)
-    paragraph_position: float = 0.5  # 1/sqrt(1 + paragraph index)
+    paragraph_position: float = 0.8  # 1/sqrt(1 + paragraph index)
     sentence_position: float = 0.8  # 1/sqrt(1 + sentence index in its paragraph)
     mmr_lambda: float = 0.5  # relevance vs. novelty when picking points
     lead_window: int = 4  # the viewpoint comes from the first N sentences…
-    lead_paragraphs: int = 3  # …or from the first N paragraphs, whichever holds more
-    lead_trust: float = 0.0
+    lead_paragraphs: int = 10  # …or from the first N paragraphs, whichever holds more
+    # The article-position priors are scaled by trust**lead_trust, where trust is how central
+    # the first sentence is (its percentile): full for a news lead that sums the story up,
+    # weak for a report that opens with a label ("事项：") or an aside.
+    lead_trust: float = 2.0
     title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
     min_words_en: int = 6
@@ -56,6 +58,7 @@ class Sentence:
     paragraph_rank: int = 0  # index of its paragraph among those with sentences
     score: float = 0.0
     fits: bool = True  # long enough and short enough to be a point
+    dependent: bool = False  # opens by pointing back ("其中", "However", "He"): not a viewpoint
 
 
 class ExtractiveEngine:
@@ -116,6 +119,7 @@ class ExtractiveEngine:
                         k,
                         prank,
                         fits=fits and bool(terms),
+                        dependent=_DEPENDENT[language].match(text) is not None,
                     )
                 )
         weights = idf([s.terms for s in out])
@@ -134,7 +138,6 @@ class ExtractiveEngine:
             s.score = (
                 w.centrality * c
                 + (w.title * cosine(s.vector, title_vec) if title_vec else 0.0)
-                + trust * w.position / math.sqrt(1 + s.index)
                 + trust * w.paragraph_position / math.sqrt(1 + s.paragraph_rank)
                 + w.sentence_position / math.sqrt(1 + s.rank)
             )
@@ -145,7 +148,8 @@ class ExtractiveEngine:
         window = [
             s for s in sentences if s.index < w.lead_window or s.paragraph_rank < w.lead_paragraphs
         ]
-        pool = [s for s in window if s.fits] or window
+        pool = [s for s in window if s.fits and not s.dependent] or [s for s in window if s.fits]
+        pool = pool or window
         return max(pool, key=lambda s: (s.score, -s.index))
 
     def themes(
@@ -214,6 +218,19 @@ class ExtractiveEngine:
                 continue  # a near-repeat of a chosen sentence
             picked.append(best)
         return picked
+
+
+# Openings that lean on an earlier sentence: such a sentence cannot stand as the core viewpoint.
+_DEPENDENT = {
+    "zh": re.compile(
+        r"^[“\"]?(?:其中|此外|另外|同时|与此同时|除此之外|但是?|不过|然而|而且?|并且|因此|所以|对此|"
+        r"随后|这|该|此|他们?|她们?|它们?)"
+    ),
+    "en": re.compile(
+        r"^[\"“]?(?:But|However|Also|And|Or|So|Yet|Still|Meanwhile|Moreover|Furthermore|"
+        r"In addition|This|That|These|Those|It|Its|They|Their|He|She|His|Her)\b"
+    ),
+}
 
 
 def _lead_trust(sentences: list[Sentence], central: list[float]) -> float:

@@ -1,0 +1,81 @@
+"""Helpers for the commands that use the store: the --db flag, filters, streaming output."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import InputError
+from ..extract.dates import normalize_published
+from ..store import Store
+from ._common import settings_from
+
+
+def add_db_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        default=None,
+        help="the database (default: $BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
+    )
+
+
+def add_filter_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--source", metavar="NAME", help="only articles from this source (e.g. 搜狐财经)"
+    )
+    p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE")
+    p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE")
+    p.add_argument("-n", "--limit", type=int, default=None, metavar="N", help="at most N results")
+
+
+def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """--since/--until in the stored form ("YYYY-MM-DD[ HH:MM]"); a bad date is an input error."""
+    out = []
+    for flag in ("since", "until"):
+        value = getattr(args, flag, None)
+        if value is None:
+            out.append(None)
+            continue
+        norm = normalize_published(value)
+        if norm is None:
+            raise InputError(
+                f"--{flag} {value!r} is not a date", hint="write YYYY-MM-DD or YYYY-MM-DD HH:MM"
+            )
+        out.append(norm)
+    return out[0], out[1]
+
+
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    settings = settings_from(args, db="db")
+    return Store(settings.db_path, create=create)
+
+
+@contextmanager
+def output(path: str | None) -> Iterator[TextIO]:
+    """stdout, or a file written through a temporary file and an atomic rename (streamed, so a
+    large export never sits in memory)."""
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise InputError("the output path is a folder", source=path, hint="name a file")
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError("the output folder does not exist", source=path, hint="create it first")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,238 @@
+"""`brieflow batch SOURCE… --db PATH`: brief many articles into the store, resumably."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+from ..batch import Progress, run_batch
+from ..engines import BriefOptions, engine_names
+from ..errors import BrieflowError
+from ..extract import formats
+from ._common import read_stdin_if_needed, settings_from
+from ._store import add_db_flag, open_store
+
+HELP = """\
+Each SOURCE is a file (text, Markdown, HTML, JSON, JSON Lines, RSS/Atom), a folder (read
+recursively), a glob, a URL, - for standard input, or a list of sources: @FILE, a .urls or .list
+file, or a .txt file in which every non-blank line is a URL (one source per line, # comments).
+
+Every article is stored once (its id is a hash of its text) and briefed once per engine, version
+and options: run the same command again after a crash or Ctrl-C and only the rest is done.
+Near-duplicates (the same story re-edited by another portal) are linked to the original and not
+briefed unless --force.
+
+examples:
+  brieflow batch news/ --db desk.db
+  brieflow batch feeds.urls --db desk.db --concurrency 2
+  brieflow batch archive.jsonl --db desk.db --engine llm --concurrency 8
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="brief many articles into the database (resumable)",
+        description="Brief every article in the sources into the database, with a progress bar, "
+        "per-item errors and resume.",
+        epilog=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="file, folder, glob, URL, list or -"
+    )
+    add_db_flag(p)
+    p.add_argument(
+        "-e",
+        "--engine",
+        default=None,
+        metavar="NAME",
+        help=f"engine: {', '.join(engine_names())} (default: extractive)",
+    )
+    p.add_argument(
+        "-j",
+        "--concurrency",
+        type=int,
+        default=None,
+        metavar="N",
+        help="briefs at once (default: the CPU count for extractive, 4 for llm)",
+    )
+    p.add_argument(
+        "-l", "--lang", choices=["zh", "en"], default=None, help="language of the briefs"
+    )
+    p.add_argument("--groups", type=int, default=4, metavar="N", help="at most N groups (1-4)")
+    p.add_argument(
+        "--points", type=int, default=4, metavar="N", help="at most N points a group (1-4)"
+    )
+    p.add_argument("--force", action="store_true", help="brief near-duplicates too")
+    p.add_argument("--input-format", choices=formats(), default=None)
+    p.add_argument("--base-url", help="llm engine: OpenAI-compatible base URL")
+    p.add_argument("--model", help="llm engine: model name")
+    p.add_argument(
+        "--no-fetch-links",
+        dest="fetch_links",
+        action="store_false",
+        default=None,
+        help="do not fetch the pages of feed items that carry only a link",
+    )
+    p.add_argument(
+        "--block-private",
+        action="store_true",
+        default=None,
+        help="refuse URLs that resolve to private, loopback or link-local addresses",
+    )
+    p.add_argument(
+        "--progress",
+        choices=["auto", "bar", "lines", "none"],
+        default="auto",
+        help="progress display (auto: a bar on a terminal, else a line every 10 s)",
+    )
+    p.set_defaults(func=run)
+
+
+def _format_eta(seconds: float) -> str:
+    seconds = int(seconds)
+    h, rest = divmod(seconds, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _line(p: Progress) -> str:
+    elapsed = max(time.monotonic() - p.started, 1e-9)
+    rate = p.done / elapsed
+    total = max(p.total or 0, p.seen)
+    eta = f", ETA {_format_eta((total - p.done) / rate)}" if rate > 0 and p.total else ""
+    of = f"/{total}" if p.total else ""
+    return (
+        f"brieflow: {p.done}{of} items ({p.briefed} briefed, {p.skipped} skipped, "
+        f"{p.duplicates} duplicates, {p.failed} failed), {rate:.1f}/s{eta}"
+    )
+
+
+class _Display:
+    """A rich progress bar on a terminal, plain lines otherwise (logs, CI, pipes)."""
+
+    def __init__(self, mode: str):
+        if mode == "auto":
+            mode = "bar" if sys.stderr.isatty() else "lines"
+        self.mode = mode
+        self._last = 0.0
+        self._first = True
+        self._bar = None
+        self._latest: Progress | None = None
+        if mode == "bar":
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import (
+                Progress as Bar,
+            )
+
+            self._bar = Bar(
+                TextColumn("[bold]brief"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}/s"),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[detail]}"),
+                console=Console(stderr=True),
+                transient=False,
+            )
+            self._task = self._bar.add_task("brief", total=None, rate="0.0", detail="")
+            self._bar.start()
+
+    def update(self, p: Progress) -> None:
+        self._latest = p
+        now = time.monotonic()
+        if self._bar is not None:
+            if now - self._last < 0.1:
+                return
+            self._last = now
+            elapsed = max(now - p.started, 1e-9)
+            total = max(p.total, p.seen) if p.total else None
+            self._bar.update(
+                self._task,
+                completed=p.done,
+                total=total,
+                rate=f"{p.done / elapsed:.1f}",
+                detail=f"{p.skipped} skipped · {p.duplicates} dup · {p.failed} failed",
+            )
+        elif self.mode == "lines" and (self._first or now - self._last >= 10.0):
+            self._first = False
+            self._last = now
+            print(_line(p), file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            if self._latest is not None:
+                self._last = 0.0
+                self.update(self._latest)
+            self._bar.stop()
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(
+        args,
+        engine="engine",
+        language="lang",
+        llm_base_url="base_url",
+        llm_model="model",
+        db="db",
+        fetch_links="fetch_links",
+        block_private="block_private",
+    )
+    for name, value in (("--groups", args.groups), ("--points", args.points)):
+        if not 1 <= value <= 4:
+            raise BrieflowError(f"{name} must be between 1 and 4, got {value}")
+    if args.concurrency is not None and args.concurrency < 1:
+        raise BrieflowError(f"--concurrency must be at least 1, got {args.concurrency}")
+    options = BriefOptions(
+        language=settings.language, max_groups=args.groups, max_points=args.points
+    )
+    stdin = read_stdin_if_needed(args.sources)
+    display = _Display(args.progress)
+    update: Callable[[Progress], None] = display.update
+    with open_store(args, create=True) as store:
+        try:
+            result = run_batch(
+                args.sources,
+                store,
+                engine=settings.engine,
+                options=options,
+                settings=settings,
+                concurrency=args.concurrency,
+                force=args.force,
+                fmt=args.input_format,
+                stdin=stdin,
+                on_progress=update,
+            )
+        finally:
+            display.close()
+    p = result.progress
+    for line in result.failures:
+        print(f"brieflow: error: {line}", file=sys.stderr)
+    if p.failed > len(result.failures):
+        print(
+            f"brieflow: … and {p.failed - len(result.failures)} more failures "
+            f"(see the failures table of run {result.run})",
+            file=sys.stderr,
+        )
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.failure_kinds.items()))
+    rate = p.done / result.seconds if result.seconds > 0 else 0.0
+    print(
+        f"brieflow: run {result.run}: {p.seen} items, {p.briefed} briefed, {p.skipped} already "
+        f"briefed, {p.duplicates} duplicates, {p.failed} failed{f' ({kinds})' if kinds else ''} "
+        f"in {result.seconds:.1f} s ({rate:.1f}/s) → {store.path}",
+        file=sys.stderr,
+    )
+    if p.failed and not (p.briefed or p.skipped or p.duplicates):
+        return 3
+    return 1 if p.failed else 0
