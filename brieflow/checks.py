@@ -13,7 +13,7 @@ from dataclasses import replace
 from .models import Article, Brief, CheckReport, Finding
 from .nlp.lang import detect_language
 from .nlp.numbers import missing_numbers, quantities
-from .nlp.support import SupportScorer
+from .nlp.support import SupportScorer, is_passage
 
 MIN_GROUPS, MAX_GROUPS = 2, 4
 _FOREIGN = {  # what counts as one word of the other language, per brief language
@@ -152,6 +152,8 @@ def check_numbers(brief: Brief, article: Article) -> list[Finding]:
         if not cites:
             continue
         texts = [article.paragraph(c).text for c in cites]
+        if is_passage(statement.text, texts):
+            continue  # a quoted passage has its numbers by definition
         missing = missing_numbers(statement.text, texts)
         if not missing:
             continue

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import EngineError
 from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
-from ..nlp.keyphrases import key_phrase
+from ..nlp.keyphrases import key_phrase, phrase_runs
 from ..nlp.lang import detect_language
 from ..nlp.sentences import split_sentences
 from ..nlp.trim import trim_lead
 from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
-from ..nlp.words import words
+from ..nlp.words import segment, words, zh_words
 from .base import BriefOptions
 
 VERSION = "0.1.0"
@@ -58,6 +58,7 @@ class Sentence:
     paragraph_rank: int = 0  # index of its paragraph among those with sentences
     score: float = 0.0
     fits: bool = True  # long enough and short enough to be a point
+    tokens: list[str] = field(default_factory=list)  # jieba's tokens (Chinese only)
     dependent: bool = False  # opens by pointing back ("其中", "However", "He"): not a viewpoint
 
 
@@ -102,7 +103,8 @@ class ExtractiveEngine:
             texts = split_sentences(paragraph.text, language)
             prank = out[-1].paragraph_rank + 1 if out else 0
             for k, text in enumerate(texts):
-                terms = words(text, language)
+                tokens = segment(text) if language == "zh" else []
+                terms = zh_words(tokens) if language == "zh" else words(text, language)
                 if language == "zh":
                     size = len(re.sub(r"\s", "", text))
                     fits = w.min_chars_zh <= size <= w.max_chars_zh
@@ -120,6 +122,7 @@ class ExtractiveEngine:
                         prank,
                         fits=fits and bool(terms),
                         dependent=_DEPENDENT[language].match(text) is not None,
+                        tokens=tokens,
                     )
                 )
         weights = idf([s.terms for s in out])
@@ -187,8 +190,10 @@ class ExtractiveEngine:
             top = picked + [
                 s for s in sorted(seg, key=lambda s: (-s.score, s.index)) if s not in picked
             ]
-            texts = [s.text for s in top[: self.weights.title_sentences]]
-            found = key_phrase(texts, language, weight, used_terms)
+            runs = [
+                phrase_runs(s.text, language, s.tokens) for s in top[: self.weights.title_sentences]
+            ]
+            found = key_phrase(runs, language, weight, used_terms)
             if found is None:
                 title = "其他要点" if language == "zh" else "Other Points"
             else:

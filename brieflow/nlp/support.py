@@ -78,10 +78,7 @@ class SupportScorer:
 
     def verbatim(self, text: str, cites: tuple[int, ...]) -> bool:
         """The statement is a passage of a cited paragraph (every extractive point is)."""
-        needle = " ".join(text.split())
-        return bool(needle) and any(
-            needle in " ".join(self._texts.get(n, "").split()) for n in cites
-        )
+        return is_passage(text, [self._texts.get(n, "") for n in cites])
 
     def needs_encoder(self, text: str, cites: tuple[int, ...]) -> bool:
         valid = tuple(c for c in cites if c in self._texts)
@@ -129,6 +126,12 @@ class SupportScorer:
             return None
         best = max(scores, key=lambda n: scores[n])
         return best if scores[best] >= SUPPORT_THRESHOLD else None
+
+
+def is_passage(text: str, paragraphs: list[str]) -> bool:
+    """`text` appears word for word (whitespace aside) in one of `paragraphs`."""
+    needle = " ".join(text.split())
+    return bool(needle) and any(needle in " ".join(p.split()) for p in paragraphs)
 
 
 def _anchors(text: str) -> list[object]:
