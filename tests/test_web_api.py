@@ -192,6 +192,7 @@ def test_list_search_chinese_and_english_with_filters(client: TestClient) -> Non
         ({"text": EN, "surprise": 1}, 422, "ValidationError"),
         ({"text": "   \n\n  "}, 422, "EmptyArticle"),
         ({"text": EN, "engine": "nope"}, 400, "UnknownEngine"),
+        ({"text": EN, "engine": "extractive", "lang": "zh"}, 422, "UnsupportedLanguage"),
         ({"article": {"title": "no text"}}, 422, "EmptyArticle"),
         ({"html": "<html><body><nav>menu</nav></body></html>"}, 422, "EmptyArticle"),
     ],

@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..errors import EngineError
+from ..errors import EngineError, UnsupportedLanguage
 from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
 from ..nlp.keyphrases import key_phrase, phrase_runs
 from ..nlp.lang import detect_language
@@ -73,7 +73,7 @@ class ExtractiveEngine:
         text = " ".join(p.text for p in article.paragraphs[:20])
         language = article.language or detect_language(f"{article.title or ''} {text}")
         if options.language and options.language != language:
-            raise EngineError(
+            raise UnsupportedLanguage(
                 f"the extractive engine writes in the article's language ({language}), "
                 f"not {options.language}",
                 source=article.id,
