@@ -6,7 +6,10 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from ..config import Settings, load_settings
 from ..errors import InputError
@@ -21,11 +24,12 @@ def settings_from(args: argparse.Namespace, **names: str) -> Settings:
     return load_settings({field: getattr(args, attr, None) for field, attr in names.items()})
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Print `text`, or write it to `path` through a temporary file and an atomic rename,
-    so a failure never leaves a half-written file."""
+@contextmanager
+def output(path: str | None) -> Iterator[TextIO]:
+    """stdout, or a file written through a temporary file and an atomic rename, so a failure
+    never leaves a half-written file (streamed: a large export never sits in memory)."""
     if path is None or path == "-":
-        sys.stdout.write(text)
+        yield sys.stdout
         sys.stdout.flush()
         return
     target = Path(path)
@@ -36,12 +40,18 @@ def write_output(text: str, path: str | None) -> None:
         raise InputError("the output folder does not exist", source=path, hint="create it first")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Print `text`, or write it to `path` atomically (see `output`)."""
+    with output(path) as fh:
+        fh.write(text)
 
 
 def report_failures(failures: list[str], total: int) -> None:
