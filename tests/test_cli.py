@@ -101,7 +101,7 @@ def test_usage_error_exit_code_2(flags, capsys):
     with pytest.raises(SystemExit) as info:
         main(["brief", EN, *flags])
     assert info.value.code == 2
-    assert f"argument {flags[0]}" in capsys.readouterr().err
+    assert f"{flags[0]}: " in capsys.readouterr().err
 
 
 def test_output_is_atomic_and_untouched_on_failure(tmp_path):
