@@ -1,16 +1,25 @@
-"""Checks of a brief against its article: citation range, shape and language.
+"""Checks of a brief against its article: citation range, shape, language, support, numbers.
 
-Every engine's brief goes through `run_checks`; the report travels with the brief.
+Every engine's brief goes through `run_checks`; the report travels with the brief. The support
+check loads the sentence encoder only for statements that do not reuse their paragraphs' words
+(see brieflow.nlp.support), so extractive briefs are checked without it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .models import Article, Brief, CheckReport, Finding
 from .nlp.lang import detect_language
+from .nlp.numbers import missing_numbers, quantities
+from .nlp.support import SupportScorer, is_passage
 
 MIN_GROUPS, MAX_GROUPS = 2, 4
+_FOREIGN = {  # what counts as one word of the other language, per brief language
+    "zh": re.compile(r"[A-Za-z]+"),
+    "en": re.compile(r"[\u3400-\u9fff]"),
+}
 MIN_POINTS, MAX_POINTS = 2, 4
 
 
@@ -75,10 +84,18 @@ def check_shape(brief: Brief, article: Article) -> list[Finding]:
 
 
 def check_language(brief: Brief, article: Article) -> list[Finding]:
-    """Each statement is written in the brief's language."""
+    """Each statement and group title is written in the brief's language."""
+    texts = [(where, st.text) for where, st in brief.statements()]
+    # a title that is one foreign token ("ETF", "5G") is a name, not drift
+    foreign = _FOREIGN.get(brief.language)
+    texts += [
+        (f"group {g} title", t.title)
+        for g, t in enumerate(brief.themes, start=1)
+        if foreign is None or len(foreign.findall(t.title)) >= 2
+    ]
     findings = []
-    for where, statement in brief.statements():
-        found = detect_language(statement.text, default=brief.language)
+    for where, text in texts:
+        found = detect_language(text, default=brief.language)
         if found != brief.language:
             findings.append(
                 Finding(
@@ -88,7 +105,78 @@ def check_language(brief: Brief, article: Article) -> list[Finding]:
     return findings
 
 
-CHECKS = {"range": check_range, "shape": check_shape, "language": check_language}
+def _cited(article: Article, cites: tuple[int, ...]) -> list[int]:
+    numbers = article.numbers
+    return [c for c in cites if c in numbers]
+
+
+def _marks(cites: list[int]) -> str:
+    return "".join(f"[{c}]" for c in cites)
+
+
+def check_support(brief: Brief, article: Article) -> list[Finding]:
+    """The cited paragraphs carry each statement (across languages)."""
+    scorer = SupportScorer(article)
+    todo = [
+        (where, st, tuple(_cited(article, st.citations)))
+        for where, st in brief.statements()
+        if _cited(article, st.citations) and st.text.strip()  # else range/shape report it
+    ]
+    hard = [st.text for _, st, cites in todo if scorer.needs_encoder(st.text, cites)]
+    if hard:
+        scorer.prepare(hard)
+    findings = []
+    for where, statement, cites in todo:
+        verdict = scorer.verdict(statement.text, tuple(cites))
+        if verdict.supported:
+            continue
+        hint = ""
+        if verdict.best is not None and verdict.best not in cites:
+            hint = f"; closest is paragraph [{verdict.best}] ({verdict.best_score:.2f})"
+        findings.append(
+            Finding(
+                "support",
+                where,
+                f"paragraph {_marks(list(cites))} does not carry this statement "
+                f"(score {verdict.score:.2f}{hint})",
+            )
+        )
+    return findings
+
+
+def check_numbers(brief: Brief, article: Article) -> list[Finding]:
+    """Every number, percentage, amount and date of a statement is in a cited paragraph."""
+    findings = []
+    for where, statement in brief.statements():
+        cites = _cited(article, statement.citations)
+        if not cites:
+            continue
+        texts = [article.paragraph(c).text for c in cites]
+        if is_passage(statement.text, texts):
+            continue  # a quoted passage has its numbers by definition
+        missing = missing_numbers(statement.text, texts)
+        if not missing:
+            continue
+        there = list(dict.fromkeys(q.text for t in texts for q in quantities(t)))[:8]
+        shown = ", ".join(there) if there else "none"
+        findings.append(
+            Finding(
+                "numbers",
+                where,
+                f"{', '.join(q.text for q in missing)} not in paragraph {_marks(cites)} "
+                f"(its numbers: {shown})",
+            )
+        )
+    return findings
+
+
+CHECKS = {
+    "range": check_range,
+    "shape": check_shape,
+    "language": check_language,
+    "support": check_support,
+    "numbers": check_numbers,
+}
 
 
 def run_checks(brief: Brief, article: Article, names: tuple[str, ...] | None = None) -> CheckReport:

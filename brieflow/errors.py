@@ -59,6 +59,13 @@ class UnknownEngine(EngineError):
     http_status = 400
 
 
+class UnsupportedLanguage(EngineError):
+    """The engine cannot write a brief in the language asked for (a request problem, not an
+    engine failure)."""
+
+    http_status = 422
+
+
 class EngineUnavailable(EngineError):
     http_status = 503
 
@@ -94,6 +101,7 @@ __all__ = [
     "FetchError",
     "EngineError",
     "UnknownEngine",
+    "UnsupportedLanguage",
     "EngineUnavailable",
     "EngineResponseError",
     "CheckError",

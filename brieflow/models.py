@@ -168,6 +168,36 @@ class CheckReport:
 
 
 @dataclass(frozen=True)
+class Usage:
+    """What a brief cost an engine that calls a model; answers from the cache cost nothing."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0  # requests sent to the model
+    cached: int = 0  # answers taken from the cache instead
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.requests + other.requests,
+            self.cached + other.cached,
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "requests": self.requests,
+            "cached": self.cached,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Usage:
+        return cls(**{k: int(data.get(k, 0)) for k in cls().to_dict()})
+
+
+@dataclass(frozen=True)
 class Brief:
     viewpoint: Viewpoint
     themes: tuple[Theme, ...]
@@ -176,6 +206,7 @@ class Brief:
     engine_version: str
     article_id: str | None = None
     checks: CheckReport = field(default_factory=CheckReport)
+    usage: Usage | None = None  # set by engines that call a model
 
     def statements(self) -> list[tuple[str, Viewpoint | KeyPoint]]:
         """Every cited statement in reading order, labelled as the checks name them."""
@@ -200,6 +231,7 @@ class Brief:
             "groups": [t.to_dict() for t in self.themes],
             "engine": {"name": self.engine, "version": self.engine_version},
             "checks": self.checks.to_dict(),
+            **({"usage": self.usage.to_dict()} if self.usage is not None else {}),
         }
 
     @classmethod
@@ -219,4 +251,5 @@ class Brief:
             engine_version=data["engine"]["version"],
             article_id=data.get("id"),
             checks=CheckReport.from_dict(data.get("checks") or {}),
+            usage=Usage.from_dict(data["usage"]) if data.get("usage") else None,
         )

@@ -94,10 +94,14 @@ def test_wrong_language_exit_code_4(capsys):
     assert "use --engine llm for a brief in another language" in err
 
 
-def test_usage_error_exit_code_2(capsys):
+@pytest.mark.parametrize(
+    "flags", [["--format", "pdf"], ["--groups", "9"], ["--points", "0"], ["--groups", "two"]]
+)
+def test_usage_error_exit_code_2(flags, capsys):
     with pytest.raises(SystemExit) as info:
-        main(["brief", EN, "--format", "pdf"])
+        main(["brief", EN, *flags])
     assert info.value.code == 2
+    assert f"{flags[0]}: " in capsys.readouterr().err
 
 
 def test_output_is_atomic_and_untouched_on_failure(tmp_path):

@@ -42,7 +42,7 @@ def test_examples_get_the_seed_shape_in_their_language(article):
     assert len({t.title for t in result.themes}) == len(result.themes)
     assert_cited_from_source(result, article)
     assert result.checks.passed, result.checks.findings
-    assert result.checks.checks == ("range", "shape", "language")
+    assert result.checks.checks == ("range", "shape", "language", "support", "numbers")
 
 
 def test_points_are_in_reading_order_and_not_repeated():
@@ -121,3 +121,22 @@ def test_other_language_is_a_clear_error_pointing_to_llm():
 def test_unknown_engine():
     with pytest.raises(UnknownEngine, match="unknown engine 'nope'.*extractive"):
         get_engine("nope")
+
+
+def test_a_sentence_that_points_back_is_not_the_viewpoint():
+    article = Article.from_texts(
+        [
+            "However, copper prices rose again on Monday as copper demand grew in Asia.",
+            "Copper prices hit a two-week high on Monday as demand for copper grew.",
+            "Traders expect copper stocks to fall further this month.",
+        ],
+        language="en",
+    )
+    assert brief(article).viewpoint.text == (
+        "Copper prices hit a two-week high on Monday as demand for copper grew."
+    )
+    zh = Article.from_texts(
+        ["其中，铜价周一再度上涨，亚洲铜需求持续增长。", "铜价周一升至两周高位，铜需求持续增长。"],
+        language="zh",
+    )
+    assert brief(zh).viewpoint.text == "铜价周一升至两周高位，铜需求持续增长。"

@@ -6,10 +6,15 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from ..config import Settings, load_settings
+from ..engines import BriefOptions, engine_names
 from ..errors import InputError
+from ..extract import formats
 
 
 def read_stdin_if_needed(sources: list[str]) -> bytes | None:
@@ -21,11 +26,12 @@ def settings_from(args: argparse.Namespace, **names: str) -> Settings:
     return load_settings({field: getattr(args, attr, None) for field, attr in names.items()})
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Print `text`, or write it to `path` through a temporary file and an atomic rename,
-    so a failure never leaves a half-written file."""
+@contextmanager
+def output(path: str | None) -> Iterator[TextIO]:
+    """stdout, or a file written through a temporary file and an atomic rename, so a failure
+    never leaves a half-written file (streamed: a large export never sits in memory)."""
     if path is None or path == "-":
-        sys.stdout.write(text)
+        yield sys.stdout
         sys.stdout.flush()
         return
     target = Path(path)
@@ -36,12 +42,18 @@ def write_output(text: str, path: str | None) -> None:
         raise InputError("the output folder does not exist", source=path, hint="create it first")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Print `text`, or write it to `path` atomically (see `output`)."""
+    with output(path) as fh:
+        fh.write(text)
 
 
 def report_failures(failures: list[str], total: int) -> None:
@@ -50,3 +62,89 @@ def report_failures(failures: list[str], total: int) -> None:
         print(f"brieflow: error: {line}", file=sys.stderr)
     if failures and total > 1:
         print(f"brieflow: {len(failures)} of {total} items failed", file=sys.stderr)
+
+
+def add_input_flags(p: argparse.ArgumentParser) -> None:
+    """How sources are read: forced format, private-address guard, feed links."""
+    p.add_argument(
+        "--input-format",
+        choices=formats(),
+        default=None,
+        help="treat every SOURCE as this format instead of detecting it",
+    )
+    p.add_argument(
+        "--block-private",
+        action="store_true",
+        default=None,
+        help="refuse URLs that resolve to private, loopback or link-local addresses",
+    )
+    p.add_argument(
+        "--no-fetch-links",
+        dest="fetch_links",
+        action="store_false",
+        default=None,
+        help="feeds: keep an item's teaser instead of fetching the page it links to",
+    )
+
+
+def add_engine_flags(p: argparse.ArgumentParser) -> None:
+    """Which engine briefs, in which language, with how many groups and points."""
+    p.add_argument(
+        "-e",
+        "--engine",
+        default=None,
+        metavar="NAME",
+        help=f"engine: {', '.join(engine_names())} (default: extractive, offline)",
+    )
+    p.add_argument(
+        "-l",
+        "--lang",
+        choices=["zh", "en"],
+        default=None,
+        help="language of the brief (extractive: the article's own; llm: en)",
+    )
+    p.add_argument(
+        "--groups", type=_one_to_four, default=4, metavar="N", help="at most N groups (1-4)"
+    )
+    p.add_argument(
+        "--points", type=_one_to_four, default=4, metavar="N", help="at most N points a group (1-4)"
+    )
+    p.add_argument(
+        "--base-url", help="llm engine: OpenAI-compatible base URL, e.g. http://localhost:11434/v1"
+    )
+    p.add_argument("--model", help="llm engine: model name")
+    p.add_argument(
+        "--on-fail",
+        choices=["trim", "error"],
+        default=None,
+        help="llm engine: drop failing points (trim) or refuse the brief (error)",
+    )
+
+
+def engine_settings(args: argparse.Namespace, **more: str) -> Settings:
+    """Settings from the input and engine flags (plus `more` field=attribute pairs)."""
+    return settings_from(
+        args,
+        engine="engine",
+        language="lang",
+        llm_base_url="base_url",
+        llm_model="model",
+        on_fail="on_fail",
+        block_private="block_private",
+        fetch_links="fetch_links",
+        **more,
+    )
+
+
+def _one_to_four(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 4:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 4, got {value}")
+    return value
+
+
+def brief_options(args: argparse.Namespace, settings: Settings) -> BriefOptions:
+    return BriefOptions(language=settings.language, max_groups=args.groups, max_points=args.points)

@@ -1,15 +1,8 @@
-"""Helpers for the commands that use the store: the --db flag, filters, streaming output."""
+"""Helpers for the commands that use the store: the --db flag and filters."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import TextIO
 
 from ..errors import InputError
 from ..extract.dates import normalize_published
@@ -55,27 +48,3 @@ def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:
 def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
     settings = settings_from(args, db="db")
     return Store(settings.db_path, create=create)
-
-
-@contextmanager
-def output(path: str | None) -> Iterator[TextIO]:
-    """stdout, or a file written through a temporary file and an atomic rename (streamed, so a
-    large export never sits in memory)."""
-    if path is None or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(path)
-    if target.is_dir():
-        raise InputError("the output path is a folder", source=path, hint="name a file")
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError("the output folder does not exist", source=path, hint="create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -6,7 +6,8 @@ import argparse
 import json
 
 from ..store import SearchHit, StoredArticle
-from ._store import add_db_flag, add_filter_flags, dates, open_store, output
+from ._common import output
+from ._store import add_db_flag, add_filter_flags, dates, open_store
 
 EPILOG = """\
 examples:

@@ -8,10 +8,14 @@ import time
 from collections.abc import Callable
 
 from ..batch import Progress, run_batch
-from ..engines import BriefOptions, engine_names
 from ..errors import BrieflowError
-from ..extract import formats
-from ._common import read_stdin_if_needed, settings_from
+from ._common import (
+    add_engine_flags,
+    add_input_flags,
+    brief_options,
+    engine_settings,
+    read_stdin_if_needed,
+)
 from ._store import add_db_flag, open_store
 
 HELP = """\
@@ -44,13 +48,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "sources", nargs="+", metavar="SOURCE", help="file, folder, glob, URL, list or -"
     )
     add_db_flag(p)
-    p.add_argument(
-        "-e",
-        "--engine",
-        default=None,
-        metavar="NAME",
-        help=f"engine: {', '.join(engine_names())} (default: extractive)",
-    )
+    add_engine_flags(p)
+    add_input_flags(p)
     p.add_argument(
         "-j",
         "--concurrency",
@@ -59,30 +58,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="briefs at once (default: the CPU count for extractive, 4 for llm)",
     )
-    p.add_argument(
-        "-l", "--lang", choices=["zh", "en"], default=None, help="language of the briefs"
-    )
-    p.add_argument("--groups", type=int, default=4, metavar="N", help="at most N groups (1-4)")
-    p.add_argument(
-        "--points", type=int, default=4, metavar="N", help="at most N points a group (1-4)"
-    )
     p.add_argument("--force", action="store_true", help="brief near-duplicates too")
-    p.add_argument("--input-format", choices=formats(), default=None)
-    p.add_argument("--base-url", help="llm engine: OpenAI-compatible base URL")
-    p.add_argument("--model", help="llm engine: model name")
-    p.add_argument(
-        "--no-fetch-links",
-        dest="fetch_links",
-        action="store_false",
-        default=None,
-        help="do not fetch the pages of feed items that carry only a link",
-    )
-    p.add_argument(
-        "--block-private",
-        action="store_true",
-        default=None,
-        help="refuse URLs that resolve to private, loopback or link-local addresses",
-    )
     p.add_argument(
         "--progress",
         choices=["auto", "bar", "lines", "none"],
@@ -179,24 +155,10 @@ class _Display:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(
-        args,
-        engine="engine",
-        language="lang",
-        llm_base_url="base_url",
-        llm_model="model",
-        db="db",
-        fetch_links="fetch_links",
-        block_private="block_private",
-    )
-    for name, value in (("--groups", args.groups), ("--points", args.points)):
-        if not 1 <= value <= 4:
-            raise BrieflowError(f"{name} must be between 1 and 4, got {value}")
+    settings = engine_settings(args, db="db")
     if args.concurrency is not None and args.concurrency < 1:
         raise BrieflowError(f"--concurrency must be at least 1, got {args.concurrency}")
-    options = BriefOptions(
-        language=settings.language, max_groups=args.groups, max_points=args.points
-    )
+    options = brief_options(args, settings)
     stdin = read_stdin_if_needed(args.sources)
     display = _Display(args.progress)
     update: Callable[[Progress], None] = display.update

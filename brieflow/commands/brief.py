@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from ..engines import BriefOptions, engine_names, get_engine
+from ..engines import get_engine
 from ..errors import BrieflowError
-from ..extract import formats
 from ..pipeline import brief, items
 from ..render import FORMATS, get_renderer
-from ._common import read_stdin_if_needed, report_failures, settings_from, write_output
+from ._common import (
+    add_engine_flags,
+    add_input_flags,
+    brief_options,
+    engine_settings,
+    read_stdin_if_needed,
+    report_failures,
+    write_output,
+)
 
 HELP = """\
 Each SOURCE is a file (text, Markdown, HTML, JSON, JSON Lines, RSS/Atom), a folder, a glob,
@@ -17,7 +24,7 @@ a URL, or - for standard input. Every article found becomes one brief, in input 
 
 examples:
   brieflow brief examples/zh-battery-prices.txt
-  brieflow brief examples/en-chip-export.md --format markdown
+  brieflow brief examples/en-chip-export.txt --format markdown
   brieflow brief articles.jsonl --format jsonl -o briefs.jsonl
   brieflow brief https://example.com/news/1.html --format json
 
@@ -46,83 +53,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout"
     )
-    p.add_argument(
-        "-e",
-        "--engine",
-        default=None,
-        metavar="NAME",
-        help=f"engine: {', '.join(engine_names())} (default: extractive, offline)",
-    )
-    p.add_argument(
-        "-l",
-        "--lang",
-        choices=["zh", "en"],
-        default=None,
-        help="language of the brief (extractive: the article's own; llm: en)",
-    )
-    p.add_argument(
-        "--input-format",
-        choices=formats(),
-        default=None,
-        help="treat every SOURCE as this format instead of detecting it",
-    )
-    p.add_argument("--groups", type=int, default=4, metavar="N", help="at most N groups (2-4)")
-    p.add_argument(
-        "--points", type=int, default=4, metavar="N", help="at most N points a group (2-4)"
-    )
-    p.add_argument(
-        "--base-url", help="llm engine: OpenAI-compatible base URL, e.g. http://localhost:11434/v1"
-    )
-    p.add_argument("--model", help="llm engine: model name")
-    p.add_argument(
-        "--on-fail",
-        choices=["trim", "error"],
-        default=None,
-        help="llm engine: drop failing points (trim) or refuse the brief (error)",
-    )
-    p.add_argument(
-        "--allow-private",
-        dest="block_private",
-        action="store_false",
-        default=None,
-        help=argparse.SUPPRESS,
-    )
-    p.add_argument(
-        "--block-private",
-        dest="block_private",
-        action="store_true",
-        help="refuse URLs that resolve to private, loopback or link-local addresses",
-    )
-    p.add_argument(
-        "--no-fetch-links",
-        dest="fetch_links",
-        action="store_false",
-        default=None,
-        help="feeds: brief an item's teaser instead of fetching its link",
-    )
+    add_engine_flags(p)
+    add_input_flags(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(
-        args,
-        engine="engine",
-        language="lang",
-        format="format",
-        llm_base_url="base_url",
-        llm_model="model",
-        on_fail="on_fail",
-        block_private="block_private",
-        fetch_links="fetch_links",
-    )
+    settings = engine_settings(args, format="format")
     renderer = get_renderer(settings.format)
-    for name, value in (("--groups", args.groups), ("--points", args.points)):
-        if not 1 <= value <= 4:
-            raise BrieflowError(f"{name} must be between 1 and 4, got {value}")
     engine = get_engine(settings.engine, settings)
-    options = BriefOptions(
-        language=settings.language, max_groups=args.groups, max_points=args.points
-    )
+    options = brief_options(args, settings)
     stdin = read_stdin_if_needed(args.sources)
     parts: list[tuple] = []
     failures: list[BrieflowError] = []

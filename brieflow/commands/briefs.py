@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from ..render import FORMATS, get_renderer
 from ..store import Store, StoredBrief
-from ._store import add_db_flag, add_filter_flags, dates, open_store, output
+from ._common import output
+from ._store import add_db_flag, add_filter_flags, dates, open_store
 
 EPILOG = """\
 examples:

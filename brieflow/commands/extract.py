@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..extract import formats
 from ..models import Article
 from ..pipeline import items
-from ._common import read_stdin_if_needed, report_failures, settings_from, write_output
+from ._common import (
+    add_input_flags,
+    read_stdin_if_needed,
+    report_failures,
+    settings_from,
+    write_output,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,20 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o", "--output", metavar="PATH", help="write here (atomically) instead of stdout"
     )
-    p.add_argument("--input-format", choices=formats(), default=None)
-    p.add_argument(
-        "--block-private",
-        action="store_true",
-        default=None,
-        help="refuse URLs that resolve to private, loopback or link-local addresses",
-    )
-    p.add_argument(
-        "--no-fetch-links",
-        dest="fetch_links",
-        action="store_false",
-        default=None,
-        help="do not fetch the pages of feed items that carry only a link",
-    )
+    add_input_flags(p)
     p.set_defaults(func=run)
 
 

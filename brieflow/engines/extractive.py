@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..errors import EngineError
+from ..errors import EngineError, UnsupportedLanguage
 from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
-from ..nlp.keyphrases import key_phrase
+from ..nlp.keyphrases import key_phrase, phrase_runs
 from ..nlp.lang import detect_language
 from ..nlp.sentences import split_sentences
 from ..nlp.trim import trim_lead
 from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
-from ..nlp.words import words
+from ..nlp.words import segment, words, zh_words
 from .base import BriefOptions
 
 VERSION = "0.1.0"
@@ -31,12 +31,15 @@ class Weights:
     # News puts the point first, both in the article (lead paragraphs) and in each paragraph
     # (topic sentences): two position priors rather than one over the sentence index, so that
     # a one-paragraph story and a ten-paragraph report are both read the way they are written.
-    position: float = 0.0  # 1/sqrt(1 + sentence index in the article)
-    paragraph_position: float = 0.5  # 1/sqrt(1 + paragraph index)
+    paragraph_position: float = 0.8  # 1/sqrt(1 + paragraph index)
     sentence_position: float = 0.8  # 1/sqrt(1 + sentence index in its paragraph)
     mmr_lambda: float = 0.5  # relevance vs. novelty when picking points
     lead_window: int = 4  # the viewpoint comes from the first N sentences…
-    lead_paragraphs: int = 3  # …or from the first N paragraphs, whichever holds more
+    lead_paragraphs: int = 10  # …or from the first N paragraphs, whichever holds more
+    # The article-position priors are scaled by trust**lead_trust, where trust is how central
+    # the first sentence is (its percentile): full for a news lead that sums the story up,
+    # weak for a report that opens with a label ("事项：") or an aside.
+    lead_trust: float = 2.0
     title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
     min_words_en: int = 6
@@ -55,6 +58,8 @@ class Sentence:
     paragraph_rank: int = 0  # index of its paragraph among those with sentences
     score: float = 0.0
     fits: bool = True  # long enough and short enough to be a point
+    tokens: list[str] = field(default_factory=list)  # jieba's tokens (Chinese only)
+    dependent: bool = False  # opens by pointing back ("其中", "However", "He"): not a viewpoint
 
 
 class ExtractiveEngine:
@@ -68,7 +73,7 @@ class ExtractiveEngine:
         text = " ".join(p.text for p in article.paragraphs[:20])
         language = article.language or detect_language(f"{article.title or ''} {text}")
         if options.language and options.language != language:
-            raise EngineError(
+            raise UnsupportedLanguage(
                 f"the extractive engine writes in the article's language ({language}), "
                 f"not {options.language}",
                 source=article.id,
@@ -98,7 +103,8 @@ class ExtractiveEngine:
             texts = split_sentences(paragraph.text, language)
             prank = out[-1].paragraph_rank + 1 if out else 0
             for k, text in enumerate(texts):
-                terms = words(text, language)
+                tokens = segment(text) if language == "zh" else []
+                terms = zh_words(tokens) if language == "zh" else words(text, language)
                 if language == "zh":
                     size = len(re.sub(r"\s", "", text))
                     fits = w.min_chars_zh <= size <= w.max_chars_zh
@@ -115,6 +121,8 @@ class ExtractiveEngine:
                         k,
                         prank,
                         fits=fits and bool(terms),
+                        dependent=_DEPENDENT[language].match(text) is not None,
+                        tokens=tokens,
                     )
                 )
         weights = idf([s.terms for s in out])
@@ -127,12 +135,13 @@ class ExtractiveEngine:
         w = self.weights
         center = centroid(s.vector for s in sentences)
         title_vec = tfidf(words(title, language), self._idf) if title else {}
-        for s in sentences:
+        central = [cosine(s.vector, center) for s in sentences]
+        trust = _lead_trust(sentences, central) ** w.lead_trust
+        for s, c in zip(sentences, central, strict=True):
             s.score = (
-                w.centrality * cosine(s.vector, center)
+                w.centrality * c
                 + (w.title * cosine(s.vector, title_vec) if title_vec else 0.0)
-                + w.position / math.sqrt(1 + s.index)
-                + w.paragraph_position / math.sqrt(1 + s.paragraph_rank)
+                + trust * w.paragraph_position / math.sqrt(1 + s.paragraph_rank)
                 + w.sentence_position / math.sqrt(1 + s.rank)
             )
 
@@ -142,7 +151,8 @@ class ExtractiveEngine:
         window = [
             s for s in sentences if s.index < w.lead_window or s.paragraph_rank < w.lead_paragraphs
         ]
-        pool = [s for s in window if s.fits] or window
+        pool = [s for s in window if s.fits and not s.dependent] or [s for s in window if s.fits]
+        pool = pool or window
         return max(pool, key=lambda s: (s.score, -s.index))
 
     def themes(
@@ -180,8 +190,10 @@ class ExtractiveEngine:
             top = picked + [
                 s for s in sorted(seg, key=lambda s: (-s.score, s.index)) if s not in picked
             ]
-            texts = [s.text for s in top[: self.weights.title_sentences]]
-            found = key_phrase(texts, language, weight, used_terms)
+            runs = [
+                phrase_runs(s.text, language, s.tokens) for s in top[: self.weights.title_sentences]
+            ]
+            found = key_phrase(runs, language, weight, used_terms)
             if found is None:
                 title = "其他要点" if language == "zh" else "Other Points"
             else:
@@ -211,6 +223,28 @@ class ExtractiveEngine:
                 continue  # a near-repeat of a chosen sentence
             picked.append(best)
         return picked
+
+
+# Openings that lean on an earlier sentence: such a sentence cannot stand as the core viewpoint.
+_DEPENDENT = {
+    "zh": re.compile(
+        r"^[“\"]?(?:其中|此外|另外|同时|与此同时|除此之外|但是?|不过|然而|而且?|并且|因此|所以|对此|"
+        r"随后|这|该|此|他们?|她们?|它们?)"
+    ),
+    "en": re.compile(
+        r"^[\"“]?(?:But|However|Also|And|Or|So|Yet|Still|Meanwhile|Moreover|Furthermore|"
+        r"In addition|This|That|These|Those|It|Its|They|Their|He|She|His|Her)\b"
+    ),
+}
+
+
+def _lead_trust(sentences: list[Sentence], central: list[float]) -> float:
+    """How far the article reads as a news lead: the share of sentences no more central than
+    its first sentence that can stand as a point. A story whose lead sums it up gets its position
+    priors in full; a report that opens with a label or an aside gets them weakened."""
+    first = next((i for i, s in enumerate(sentences) if s.fits), 0)
+    lead = central[first]
+    return sum(1 for c in central if c <= lead) / len(central)
 
 
 def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:

@@ -7,12 +7,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from .words import _jieba, stem, stopwords
+from .words import pos_tag, segment, stem, stopwords
 
 # jieba part-of-speech tags that make a title: nouns, names, places, organisations, verbal
 # nouns, abbreviations, English words.
 _ZH_NOUNISH = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "an", "j", "eng", "l"}
 PAIR_BONUS = 1.6  # a two-word phrase ("Parking Fees") titles better than one word
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|[^\sA-Za-z]+")
 
 
@@ -35,35 +36,40 @@ def _en_runs(text: str) -> list[list[str]]:
     return [r for r in runs if r]
 
 
-def _zh_runs(text: str) -> list[list[str]]:
-    import jieba.posseg as posseg
-
-    _jieba()
+def _zh_runs(tokens: list[str]) -> list[list[str]]:
     stop = stopwords("zh")
     runs: list[list[str]] = [[]]
-    for pair in posseg.lcut(text, HMM=False):
-        w, flag = pair.word, pair.flag
-        if flag in _ZH_NOUNISH and w not in stop and len(w) >= 2 and not w.isdigit():
+    for w in tokens:
+        flag = pos_tag(w)
+        nounish = flag in _ZH_NOUNISH or (flag == "x" and _HAN_WORD.fullmatch(w) is not None)
+        if nounish and w not in stop and len(w) >= 2 and not w.isdigit():
             runs[-1].append(w)
         elif runs[-1]:
             runs.append([])
     return [r for r in runs if r]
 
 
+def phrase_runs(text: str, language: str, tokens: list[str] | None = None) -> list[list[str]]:
+    """The runs of title words in one sentence; Chinese reuses jieba `tokens` when given."""
+    if language == "zh":
+        return _zh_runs(segment(text) if tokens is None else tokens)
+    return _en_runs(text)
+
+
 def key_phrase(
-    texts: Iterable[str],
+    sentences: Iterable[list[list[str]]],
     language: str,
     weight: Callable[[str], float],
     exclude: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[str, set[str]] | None:
-    """The best title phrase for `texts` and the terms it uses, or None.
+    """The best title phrase of some sentences (each as its `phrase_runs`) and the terms it
+    uses, or None.
 
     `weight(term)` says how distinctive a term (as `words()` spells it) is for this theme;
     phrases that reuse an excluded term (another theme's title) are skipped.
     """
     counts: Counter[tuple[str, ...]] = Counter()
-    for text in texts:
-        runs = _zh_runs(text) if language == "zh" else _en_runs(text)
+    for runs in sentences:
         for run in runs:
             for n in (1, 2, 3):
                 for i in range(len(run) - n + 1):

@@ -10,107 +10,21 @@ _ZH_END = re.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,6})[”’」』）)\
 
 # English: candidate ends are . ! ? (and …) with closing quotes/brackets, then space.
 _EN_END = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+|$)")
-_ABBREVIATIONS = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "sr",
-    "jr",
-    "st",
-    "mt",
-    "gen",
-    "gov",
-    "sen",
-    "rep",
-    "col",
-    "lt",
-    "sgt",
-    "capt",
-    "cmdr",
-    "adm",
-    "rev",
-    "hon",
-    "pres",
-    "supt",
-    "inc",
-    "corp",
-    "ltd",
-    "co",
-    "bros",
-    "plc",
-    "llc",
-    "vs",
-    "etc",
-    "e.g",
-    "i.e",
-    "cf",
-    "al",
-    "approx",
-    "dept",
-    "est",
-    "fig",
-    "no",
-    "nos",
-    "vol",
-    "pp",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "u.s",
-    "u.k",
-    "u.n",
-    "e.u",
-    "a.m",
-    "p.m",
-    "ave",
-    "blvd",
-    "rd",
-}
 # Words after which an abbreviation-like token really does end the sentence are rare; these
 # abbreviations usually come before a name or a number, never at the end.
-_BEFORE_NAME = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "st",
-    "mt",
-    "gen",
-    "gov",
-    "sen",
-    "rep",
-    "col",
-    "lt",
-    "sgt",
-    "capt",
-    "cmdr",
-    "adm",
-    "rev",
-    "hon",
-    "pres",
-    "supt",
-    "no",
-    "nos",
-    "vol",
-    "pp",
-    "fig",
-    "vs",
-    "cf",
-    "e.g",
-    "i.e",
-}
+_BEFORE_NAME = frozenset(
+    (
+        "mr mrs ms dr prof st mt gen gov sen rep col lt sgt capt cmdr adm rev hon pres supt "
+        "no nos vol pp fig vs cf e.g i.e"
+    ).split()
+)
+# Abbreviations that may also end a sentence ("…based in the U.S. It employs…").
+_ABBREVIATIONS = _BEFORE_NAME | frozenset(
+    (
+        "sr jr inc corp ltd co bros plc llc etc al approx dept est jan feb mar apr jun jul aug "
+        "sep sept oct nov dec u.s u.k u.n e.u a.m p.m ave blvd rd"
+    ).split()
+)
 
 
 def split_sentences(text: str, language: str) -> list[str]:

@@ -44,16 +44,39 @@ def segment(text: str) -> list[str]:
     return _jieba().lcut(text)
 
 
+def zh_words(tokens: list[str]) -> list[str]:
+    """The content words among jieba tokens (so a caller that has the tokens segments once)."""
+    stop = stopwords("zh")
+    out = []
+    for w in tokens:
+        w = w.strip().lower()
+        if w and w not in stop and _ZH_KEEP.search(w):
+            out.append(w)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    # jieba.posseg reads its part-of-speech table from jieba's dictionary on import (~1 s).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba.posseg
+
+    _jieba()
+    return jieba.posseg.dt.word_tag_tab
+
+
+def pos_tag(word: str) -> str:
+    """jieba's dictionary part of speech of a Chinese word; "x" for words it does not list
+    (often names jieba's HMM found)."""
+    return _word_tags().get(word, "x")
+
+
 def words(text: str, language: str) -> list[str]:
     """Content words in order: lower-cased, stemmed (English), stopwords and punctuation gone."""
-    stop = stopwords(language)
     if language == "zh":
-        out = []
-        for w in segment(text):
-            w = w.strip().lower()
-            if w and w not in stop and _ZH_KEEP.search(w):
-                out.append(w)
-        return out
+        return zh_words(segment(text))
+    stop = stopwords(language)
     tokens = [t.lower().replace("’", "'") for t in _EN_WORD.findall(text)]
     return [stem(t) for t in tokens if t not in stop and not (len(t) == 1 and t.isalpha())]
 
@@ -62,4 +85,3 @@ def words(text: str, language: str) -> list[str]:
 def stem(word: str) -> str:
     """Snowball (Porter 2) stem of a lower-case English word; cached, news reuses words."""
     return _stemmer().stemWord(word)
-

@@ -414,10 +414,15 @@ class Store:
         passed: bool | None = None,
         limit: int | None = None,
         newest_first: bool = True,
+        number: int | None = None,
     ) -> Iterator[StoredBrief]:
         """Stored briefs (articles without paragraphs): newest published article first, or in
-        the order the articles were stored (input order, no sorting: for long exports)."""
+        the order the articles were stored (input order, no sorting: for long exports);
+        `number` picks the one brief stored under that number (the web app's brief id)."""
         where, params = _filters(source, since, until)
+        if number is not None:
+            where.append("b.pk = ?")
+            params.append(number)
         if article is not None:
             where.append("a.pk = ?")
             params.append(self._resolve(article)[0])

@@ -1,0 +1,158 @@
+"""Quality on every dev set: brieflow beside Lead, sumy and the oracle, written to
+docs/benchmarks.md (section `quality`).
+
+    python bench/quality.py [EVAL_DIR] [--sets GLOB] [--no-write] [--json-dir DIR]
+
+EVAL_DIR defaults to ../shared/data/eval (next to the repository). Each set is scored by the
+same code as `brieflow eval`; a cross-check recomputes the Lead figures with the rouge-score
+package (its own tokenizer and stemmer for English; a plain Han-character tokenizer for
+Chinese) and prints the difference, which must stay under one point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _report import default_eval_dir, replace_section, revision  # noqa: E402
+
+from brieflow.engines import get_engine  # noqa: E402
+from brieflow.evaluate.baselines import article_sentences  # noqa: E402
+from brieflow.evaluate.datasets import EvalItem, load_dataset, reference_sentences  # noqa: E402
+from brieflow.evaluate.metrics import text_length, truncate_text  # noqa: E402
+from brieflow.evaluate.run import evaluate  # noqa: E402
+
+HEADING = "## Quality (ROUGE against human summaries)"
+
+
+class _HanTokenizer:
+    def tokenize(self, text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]", text.lower())
+
+
+def lead_cross_check(items: list[EvalItem]) -> dict[str, float]:
+    """Lead (reference-length protocol) F1 ×100 by rouge-score, independent of our metrics."""
+    from rouge_score import rouge_scorer
+
+    keys = ("rouge1", "rouge2", "rougeLsum")
+    scorers = {
+        "en": rouge_scorer.RougeScorer(list(keys), use_stemmer=True),
+        "zh": rouge_scorer.RougeScorer(list(keys), tokenizer=_HanTokenizer()),
+    }
+    totals = dict.fromkeys(keys, 0.0)
+    for item in items:
+        sentences = [s for _, s in article_sentences(item.article)]
+        summary = item.references[0]
+        lead = truncate_text(sentences, text_length(summary, item.language), item.language)
+        ref = "\n".join(reference_sentences(summary, item.language))
+        scores = scorers["zh" if item.language == "zh" else "en"].score(ref, "\n".join(lead))
+        for key in keys:
+            totals[key] += scores[key].fmeasure
+    return {k: round(100 * v / len(items), 2) for k, v in totals.items()}
+
+
+def table(report: dict, check: dict[str, float]) -> str:
+    unit = "characters" if report["languages"] == ["zh"] else "words"
+    lines = [
+        f"**{report['dataset']}** — {report['articles']} articles, mean reference length "
+        f"{report['reference_length']} {unit}",
+        "",
+        "| system | R1 | R2 | RL | full R1 | full R2 | full RL | full length | best-ref R1 "
+        "| articles/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, s in report["systems"].items():
+        full, best = s["full"], s.get("best_reference", {})
+        label = f"**{name}**" if name == "brieflow" else name
+        lines.append(
+            f"| {label} | {s['rouge1_f1']:.1f} | {s['rouge2_f1']:.1f} | {s['rougeL_f1']:.1f} "
+            f"| {full['rouge1_f1']:.1f} | {full['rouge2_f1']:.1f} | {full['rougeL_f1']:.1f} "
+            f"| {full['length']:.0f} | {best.get('rouge1_f1', float('nan')):.1f} "
+            f"| {s['articles_per_second']:.1f} |"
+        )
+    ours = report["systems"].get("brieflow")
+    if ours is not None:
+        lines.append("")
+        lines.append(
+            f"brieflow briefs: citations valid {ours['citation_validity']:.1%}, "
+            f"{ours['groups']} groups and {ours['points']} points on average, "
+            f"{ours['shape_ok']:.0%} with 2–4 groups of 2–4 points, "
+            f"checks passed {ours['checks_passed']:.0%}, empty {ours['empty']:.0%}."
+        )
+    lead = report["systems"].get("lead")
+    if lead is not None:
+        diffs = [
+            abs(lead["rouge1_f1"] - check["rouge1"]),
+            abs(lead["rouge2_f1"] - check["rouge2"]),
+            abs(lead["rougeL_f1"] - check["rougeLsum"]),
+        ]
+        lines.append(
+            f"Lead cross-check with rouge-score: {check['rouge1']:.2f} / {check['rouge2']:.2f} / "
+            f"{check['rougeLsum']:.2f} (largest difference {max(diffs):.2f})."
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("eval_dir", nargs="?", type=Path, default=default_eval_dir())
+    parser.add_argument("--sets", default="*-dev.jsonl", help="file pattern inside EVAL_DIR")
+    parser.add_argument("--engine", default="extractive")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--json-dir", type=Path, help="also write each set's report here")
+    args = parser.parse_args(argv)
+    paths = sorted(args.eval_dir.glob(args.sets))
+    if not paths:
+        print(f"quality: no {args.sets} in {args.eval_dir}", file=sys.stderr)
+        return 3
+    engine = get_engine(args.engine)
+    parts = []
+    worst = 0.0
+    for path in paths:
+        print(f"quality: {path.name}…", file=sys.stderr)
+        items = load_dataset(path)
+        report = evaluate(items, engine=engine, dataset=path.stem)
+        check = lead_cross_check(items)
+        lead = report["systems"]["lead"]
+        worst = max(
+            worst,
+            abs(lead["rouge1_f1"] - check["rouge1"]),
+            abs(lead["rougeL_f1"] - check["rougeLsum"]),
+        )
+        if args.json_dir:
+            args.json_dir.mkdir(parents=True, exist_ok=True)
+            out = args.json_dir / f"{path.stem}.json"
+            out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        parts.append(table(report, check))
+        print(parts[-1] + "\n")
+    body = "\n\n".join(
+        [
+            f"`python bench/quality.py` (engine `{args.engine}`, commit {revision()}; the same "
+            "numbers per set: `brieflow eval ../shared/data/eval/SET.jsonl`). ROUGE F1 ×100 "
+            "against `summary`, mean over articles. R1/R2/RL: reference-length protocol (each "
+            "system's sentences in reading order cut to the reference's length, words for "
+            "English, characters for Chinese). full: outputs uncut (the whole brief; Lead-3; "
+            "sumy's top 3; the oracle's free pick), with their mean length. best-ref: max over "
+            "`summary` and `alt_summaries`. Tokens: English rouge-score words with Porter "
+            "stemming; Chinese characters and Latin/digit runs. articles/s is noisy on a "
+            "shared machine; see Speed for a controlled comparison. Protocol: "
+            "docs/evaluation.md.",
+            *parts,
+        ]
+    )
+    if not args.no_write:
+        replace_section("quality", body, HEADING)
+        print("quality: wrote docs/benchmarks.md", file=sys.stderr)
+    if worst >= 1.0:
+        print(f"quality: Lead differs from rouge-score by {worst:.2f} points", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

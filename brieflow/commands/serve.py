@@ -1,0 +1,79 @@
+"""`brieflow serve`: the web page and the HTTP API on loopback (or where --host says)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ._common import settings_from
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the web page and the HTTP API",
+        description="Serve the page (paste, upload or link an article; read its brief beside the "
+        "numbered source) and the JSON API (/docs, /openapi.json). Briefs are kept in the "
+        "database. Binds to 127.0.0.1 unless --host says otherwise.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        default=None,
+        help="the database (default: $BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
+    )
+    p.add_argument(
+        "--max-body",
+        type=int,
+        default=5_000_000,
+        metavar="BYTES",
+        help="largest request accepted; larger ones get 413 (default 5000000)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="longest a brief may take before the request gets 504 (default 60)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ..errors import ConfigError
+    from ..web import WebSettings, create_app
+
+    if not 0 <= args.port <= 65535:
+        raise ConfigError(f"--port {args.port} is not a port number", hint="use 1-65535")
+    if args.max_body < 1 or args.timeout <= 0:
+        raise ConfigError("--max-body and --timeout must be positive")
+    settings = settings_from(args, db="db")
+    hosts = None  # any Host header when bound to a public interface (a proxy names it)
+    if args.host in LOOPBACK:
+        hosts = ("127.0.0.1", "localhost", "[::1]", "::1")  # refuses DNS rebinding
+    web = WebSettings(
+        db=settings.db_path,
+        settings=settings,
+        max_body_bytes=args.max_body,
+        brief_timeout=args.timeout,
+        allowed_hosts=hosts,
+    )
+    app = create_app(web)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"brieflow: serving http://{shown}:{args.port}/ (database {web.db})", file=sys.stderr)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=5,
+        server_header=False,
+    )
+    return 0

@@ -1,0 +1,284 @@
+"""The `llm` engine: a brief written by any OpenAI-compatible model, then checked, repaired once
+with the exact failures listed, and finally trimmed or refused by the `on_fail` policy.
+
+The model sees the article's numbered paragraphs (pre-selected by the extractive scorer when
+the article is longer than `llm_context_chars`, keeping their numbers), the title and metadata,
+the instructions and the brief's JSON schema. Writes English unless another language is asked.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+from ..checks import run_checks
+from ..config import Settings
+from ..errors import CheckError, ConfigError, EngineResponseError
+from ..models import Article, Brief, Finding, KeyPoint, Paragraph, Usage, Viewpoint
+from ..nlp.numbers import missing_numbers
+from ..nlp.support import SupportScorer
+from .answer import InvalidAnswer, parse_answer
+from .base import BriefOptions
+from .openai_client import ChatClient, Completion, ResponseCache, default_cache_dir
+from .prompts import PROMPT_VERSION, brief_request, describe, repair_request
+
+VERSION = "0.1.0"
+DEFAULT_LANGUAGE = "en"
+CONFIG_HINT = (
+    "pass --base-url and --model (e.g. --base-url http://localhost:11434/v1 --model qwen2.5:7b) "
+    "or set BRIEFLOW_LLM_BASE_URL and BRIEFLOW_LLM_MODEL; see docs/llm.md"
+)
+
+
+class LLMEngine:
+    name = "llm"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ):
+        needed = (("--base-url", settings.llm_base_url), ("--model", settings.llm_model))
+        missing = [flag for flag, value in needed if not value]
+        if missing:
+            raise ConfigError(f"the llm engine needs {' and '.join(missing)}", hint=CONFIG_HINT)
+        if settings.on_fail not in ("trim", "error"):
+            raise ConfigError(
+                f"on_fail = {settings.on_fail!r} is not a policy", hint="use trim or error"
+            )
+        self.settings = settings
+        self.version = f"{VERSION}/prompt-{PROMPT_VERSION}/{settings.llm_model}"
+        self.usage = Usage()  # running total over every brief this engine wrote
+        self._lock = threading.Lock()
+        self.client = ChatClient(
+            settings.llm_base_url,  # type: ignore[arg-type]
+            settings.llm_model,  # type: ignore[arg-type]
+            settings.llm_api_key,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+            cache=_cache(settings.cache_dir),
+            transport=transport,
+            sleep=sleep,
+            rng=rng,
+        )
+
+    def close(self) -> None:
+        """Close the HTTP connections (the engine is unusable afterwards)."""
+        self.client.close()
+
+    def __repr__(self) -> str:
+        return f"LLMEngine(model={self.settings.llm_model!r}, url={self.client.url!r})"
+
+    def brief(self, article: Article, options: BriefOptions) -> Brief:
+        language = options.language or DEFAULT_LANGUAGE
+        paragraphs, actions = select_paragraphs(article, self.settings.llm_context_chars)
+        messages = brief_request(
+            article,
+            paragraphs,
+            language=language,
+            max_groups=options.max_groups,
+            max_points=options.max_points,
+        )
+        usage = Usage()
+        first = self._ask(messages)
+        usage += _cost(first)
+        draft, problems = self._evaluate(first.content, article, language)
+        if problems:
+            actions.append(f"asked the model once to repair {_count(problems)}")
+            listed = [_line(p) for p in problems]
+            second = self._ask(repair_request(messages, first.content, listed))
+            usage += _cost(second)
+            draft2, problems2 = self._evaluate(second.content, article, language)
+            if draft2 is not None and (draft is None or len(problems2) <= len(problems)):
+                draft, problems = draft2, problems2
+        with self._lock:
+            self.usage += usage
+        if draft is None:
+            raise EngineResponseError(
+                "the model did not return a valid brief, even after a repair request: "
+                + "; ".join(_line(p) for p in problems[:3]),
+                hint="try a larger model or one that supports JSON output",
+            )
+        if problems and self.settings.on_fail == "error":
+            raise CheckError(
+                f"{_count(problems)} after one repair: "
+                + "; ".join(_line(p) for p in problems[:6]),
+                hint="--on-fail trim drops failing points instead; or try a larger model",
+            )
+        brief, trimmed = trim(draft, article, problems, options)
+        actions.extend(trimmed)
+        brief = replace(
+            brief,
+            article_id=article.id,
+            usage=usage,
+            checks=replace(brief.checks, actions=tuple(actions)),
+        )
+        report = run_checks(brief, article)
+        if not report.passed:
+            failures = [f for f in report.findings if f.severity == "error"]
+            raise CheckError(
+                f"{_count(failures)} left after repair and trimming: "
+                + "; ".join(describe(f) for f in failures[:6]),
+                hint="try a larger model",
+            )
+        return replace(brief, checks=report)
+
+    def _ask(self, messages: list[dict[str, str]]) -> Completion:
+        return self.client.complete(messages, tag=f"prompt-{PROMPT_VERSION}")
+
+    def _evaluate(
+        self, content: str, article: Article, language: str
+    ) -> tuple[Brief | None, list[Finding | str]]:
+        """The parsed brief (None when unreadable) and its problems: schema violations as
+        strings, failed checks as error Findings."""
+        try:
+            draft = parse_answer(content, language=language, engine=self.name, version=self.version)
+        except InvalidAnswer as exc:
+            return None, list(exc.problems)
+        report = run_checks(draft, article)
+        return draft, [f for f in report.findings if f.severity == "error"]
+
+
+def _cache(cache_dir: str | None) -> ResponseCache | None:
+    if cache_dir and cache_dir.lower() in ("off", "none", "no"):
+        return None
+    return ResponseCache(Path(cache_dir) / "llm" if cache_dir else default_cache_dir())
+
+
+def _cost(completion: Completion) -> Usage:
+    if completion.cached:
+        return Usage(cached=1)
+    return Usage(completion.prompt_tokens, completion.completion_tokens, requests=1)
+
+
+def _line(problem: Finding | str) -> str:
+    return problem if isinstance(problem, str) else describe(problem)
+
+
+def _count(problems: list) -> str:
+    return f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+
+
+def select_paragraphs(article: Article, budget: int) -> tuple[list[Paragraph], list[str]]:
+    """The paragraphs the model sees: all of them when they fit `budget` characters, else the
+    best-scoring ones (extractive scorer) in article order, keeping their numbers."""
+    paragraphs = list(article.paragraphs)
+    total = sum(len(p.text) for p in paragraphs)
+    if total <= budget or len(paragraphs) <= 1:
+        return paragraphs, []
+    from .extractive import ExtractiveEngine
+
+    engine = ExtractiveEngine()
+    language = article.language or "zh"
+    sentences = engine.sentences(article, language)
+    engine.score(sentences, article.title, language)
+    score: dict[int, float] = {}
+    for s in sentences:
+        score[s.paragraph] = max(score.get(s.paragraph, 0.0), s.score)
+    chosen: set[int] = set()
+    used = 0
+    for p in sorted(paragraphs, key=lambda p: (-score.get(p.number, 0.0), p.number)):
+        if used + len(p.text) <= budget or not chosen:
+            chosen.add(p.number)
+            used += len(p.text)
+    kept = [p for p in paragraphs if p.number in chosen]
+    note = (
+        f"the article has {len(paragraphs)} paragraphs ({total:,} characters, over the "
+        f"{budget:,} budget); the model saw {len(kept)} chosen by the extractive scorer"
+    )
+    return kept, [note]
+
+
+def _fix(
+    statement: Viewpoint | KeyPoint, checks: set[str], article: Article, scorer: SupportScorer
+) -> tuple[int, ...] | None:
+    """New citations that make `statement` pass, when only its citations were wrong."""
+    if not checks <= {"range", "support", "numbers"}:
+        return None
+    found = scorer.find(statement.text)
+    if found is None:
+        return None
+    if missing_numbers(statement.text, [article.paragraph(found).text]):
+        return None
+    return (found,)
+
+
+def trim(
+    brief: Brief, article: Article, problems: list[Finding | str], options: BriefOptions
+) -> tuple[Brief, list[str]]:
+    """The brief with failing statements re-cited (where the support check finds the paragraph
+    that carries them) or dropped, failing groups dropped, and the shape cut to `options`."""
+    actions: list[str] = []
+    failing: dict[str, set[str]] = {}
+    untitled: set[str] = set()
+    for f in problems:
+        if isinstance(f, Finding):
+            failing.setdefault(f.where, set()).add(f.check)
+            if f.check == "shape" and "no title" in f.message:
+                untitled.add(f.where)
+    scorer = SupportScorer(article)
+
+    def mend(where: str, st: Viewpoint | KeyPoint) -> Viewpoint | KeyPoint | None:
+        if where not in failing:
+            return st
+        cites = _fix(st, failing[where], article, scorer)
+        if cites is None:
+            actions.append(f"dropped {where} ({', '.join(sorted(failing[where]))} check failed)")
+            return None
+        actions.append(f"re-cited {where}: {_marks(st.citations)} → {_marks(cites)}")
+        return replace(st, citations=cites)
+
+    viewpoint = mend("viewpoint", brief.viewpoint)
+    if viewpoint is None:
+        raise CheckError(
+            "the core viewpoint failed its checks after one repair and cannot be re-cited: "
+            + "; ".join(_line(p) for p in problems if _where(p) == "viewpoint"),
+            hint="try a larger model",
+        )
+    themes = []
+    for g, theme in enumerate(brief.themes, start=1):
+        if f"group {g} title" in failing or f"group {g}" in untitled:
+            actions.append(f"dropped group {g} ({theme.title or 'untitled'}): its title failed")
+            continue
+        points = []
+        for p, point in enumerate(theme.points, start=1):
+            kept = mend(f"group {g} point {p}", point)
+            if kept is not None:
+                points.append(kept)
+        if len(points) > options.max_points:
+            actions.append(f"kept the first {options.max_points} points of group {g}")
+            points = points[: options.max_points]
+        if points:
+            themes.append(replace(theme, points=tuple(points)))
+        elif theme.points:
+            actions.append(f"dropped group {g} ({theme.title}): no point left")
+    if not themes:
+        raise CheckError(
+            "no key point passed its checks after one repair: "
+            + "; ".join(_line(p) for p in problems[:6]),
+            hint="try a larger model",
+        )
+    if len(themes) > options.max_groups:
+        actions.append(f"kept the first {options.max_groups} groups")
+        themes = themes[: options.max_groups]
+    return replace(brief, viewpoint=viewpoint, themes=tuple(themes)), actions
+
+
+def _where(problem: Finding | str) -> str | None:
+    return problem.where if isinstance(problem, Finding) else None
+
+
+def _marks(cites: tuple[int, ...]) -> str:
+    return "".join(f"[{c}]" for c in cites) or "none"
+
+
+__all__ = ["LLMEngine", "select_paragraphs", "trim"]

@@ -1,0 +1,99 @@
+"""Evaluation sets: JSON Lines of articles with human reference summaries.
+
+One record a line, as in ../shared/data/eval/*-dev.jsonl:
+`{"id", "lang", "title", "paragraphs": [str, …], "summary": str, "alt_summaries": [str, …]}`.
+The article is read by the same JSON extractor `brieflow brief` uses, so a system sees exactly
+what a user's brief would see.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import BrieflowError, InputError
+from ..extract.jsonl import article_from_record
+from ..models import Article
+from ..nlp.lang import detect_language
+from ..nlp.sentences import split_sentences
+
+# Key-point references (zh-zh-finreport) separate points with "｜"; each point is a sentence.
+_POINT_BREAK = re.compile(r"[｜|\n]+")
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    """One article and its references; `references[0]` is the record's `summary`, and
+    `language` is the references' language (the scoring tokenization)."""
+
+    article: Article
+    references: tuple[str, ...]
+    language: str
+
+
+def reference_sentences(text: str, language: str) -> list[str]:
+    """A reference split into sentences for ROUGE-Lsum: at key-point bars, line breaks and
+    sentence ends."""
+    out: list[str] = []
+    for piece in _POINT_BREAK.split(text):
+        out.extend(split_sentences(piece, language))
+    return out
+
+
+def load_dataset(path: str | Path) -> list[EvalItem]:
+    """Every record of the JSON Lines file at `path`; the first bad line raises InputError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(
+            "no such file",
+            source=str(path),
+            hint="give a JSON Lines file of articles with summaries",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the file ({exc})", source=str(path)) from None
+    items: list[EvalItem] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            items.append(_item(line, f"{path}:{lineno}"))
+    if not items:
+        raise InputError(
+            "the file has no records", source=str(path), hint="write one JSON object a line"
+        )
+    return items
+
+
+def _item(line: str, origin: str) -> EvalItem:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"line is not valid JSON ({exc.msg} at column {exc.colno})",
+            source=origin,
+            hint="each line must be one JSON object",
+        ) from None
+    if not isinstance(record, dict):
+        raise InputError("expected a JSON object", source=origin, hint="one record a line")
+    summary = record.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        raise InputError(
+            'the record has no "summary"',
+            source=origin,
+            hint='add the reference summary as "summary": "..."',
+        )
+    alternatives = record.get("alt_summaries") or []
+    if not isinstance(alternatives, list):
+        raise InputError('"alt_summaries" must be a list of strings', source=origin)
+    references = (summary, *(str(a) for a in alternatives if str(a).strip()))
+    try:
+        article = article_from_record(record, origin)
+    except BrieflowError as exc:
+        exc.source = exc.source or origin
+        raise
+    if article.language is None:
+        article = replace(article, language=detect_language(article.text))
+    language = str(record.get("summary_lang") or article.language)
+    return EvalItem(article=article, references=references, language=language)

@@ -1,0 +1,149 @@
+"""Does a paragraph carry a statement? Lexical evidence first, a multilingual encoder when needed.
+
+A statement in the article's own language that reuses the cited paragraphs' words (as every
+extractive point does) is settled by word overlap alone, so the encoder is never loaded on
+that path. Otherwise (a paraphrase, or English written from Chinese) the statement is compared
+with each paragraph and each of its sentences by USE multilingual cosine, plus a small bonus
+for shared anchors (numbers and Latin-script names) that both sides contain.
+
+Thresholds were calibrated on the claim/paragraph pairs in tests/data/check_pairs.json
+(bench/checks_quality.py reports the result in docs/benchmarks.md): true cross-language claims
+score 0.43-0.95 against their paragraph, claims citing the wrong paragraph -0.06-0.32.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Article
+from .lang import detect_language
+from .numbers import matches, quantities
+from .sentences import split_sentences
+from .words import words
+
+LEXICAL_ENOUGH = 0.75  # share of the statement's content words found in the cited paragraphs
+SUPPORT_THRESHOLD = 0.38  # encoder score that carries a statement on its own
+SUPPORT_FLOOR = 0.28  # enough when the cited paragraph is also the article's best match
+ANCHOR_BONUS = 0.08  # added × share of the statement's anchors found in the paragraph
+
+_LATIN_NAME = re.compile(r"\b[A-Z][A-Z0-9&-]+\b")  # BYD, AI, TSMC: kept as is in Chinese text
+
+
+@dataclass(frozen=True)
+class Verdict:
+    supported: bool
+    score: float  # best score among the cited paragraphs (1.0 for lexical evidence)
+    best: int | None  # the article's best-matching paragraph number
+    best_score: float
+    how: str  # "lexical" | "encoder"
+
+
+class SupportScorer:
+    """Scores statements against one article's paragraphs; reuse it for a whole brief."""
+
+    def __init__(self, article: Article):
+        self.article = article
+        self.language = article.language or detect_language(article.text)
+        self._texts = {p.number: p.text for p in article.paragraphs}
+        self._words: dict[int, set[str]] = {}
+        self._units: dict[int, list[str]] | None = None
+
+    def lexical(self, text: str, cites: tuple[int, ...]) -> float:
+        """Share of the statement's content words found in the cited paragraphs (same language)."""
+        if detect_language(text, default=self.language) != self.language:
+            return 0.0
+        own = set(words(text, self.language))
+        if not own:
+            return 0.0
+        found: set[str] = set()
+        for n in cites:
+            if n not in self._words:
+                self._words[n] = set(words(self._texts.get(n, ""), self.language))
+            found |= self._words[n]
+        return len(own & found) / len(own)
+
+    def _flat_units(self) -> list[str]:
+        if self._units is None:
+            self._units = {
+                n: [t, *split_sentences(t, self.language)] for n, t in self._texts.items()
+            }
+        return [u for units in self._units.values() for u in units]
+
+    def prepare(self, texts: list[str]) -> None:
+        """Encode `texts` and the article in one batch (one call costs far less than many)."""
+        from . import embeddings
+
+        embeddings.encode([*texts, *self._flat_units()])
+
+    def verbatim(self, text: str, cites: tuple[int, ...]) -> bool:
+        """The statement is a passage of a cited paragraph (every extractive point is)."""
+        return is_passage(text, [self._texts.get(n, "") for n in cites])
+
+    def needs_encoder(self, text: str, cites: tuple[int, ...]) -> bool:
+        valid = tuple(c for c in cites if c in self._texts)
+        return not valid or not (
+            self.verbatim(text, valid) or self.lexical(text, valid) >= LEXICAL_ENOUGH
+        )
+
+    def scores(self, text: str) -> dict[int, float]:
+        """Encoder score of `text` against every paragraph: max over the paragraph and its
+        sentences, plus the anchor bonus."""
+        from . import embeddings
+
+        flat = self._flat_units()
+        assert self._units is not None
+        sims = embeddings.similarity([text], flat)[0]
+        out: dict[int, float] = {}
+        i = 0
+        anchors = _anchors(text)
+        for n, units in self._units.items():
+            best = float(sims[i : i + len(units)].max())
+            i += len(units)
+            if anchors:
+                best += ANCHOR_BONUS * _anchor_share(anchors, self._texts[n])
+            out[n] = best
+        return out
+
+    def verdict(self, text: str, cites: tuple[int, ...]) -> Verdict:
+        """Whether the cited paragraphs carry `text`, with the article's best match."""
+        valid = tuple(c for c in cites if c in self._texts)
+        if valid and (self.verbatim(text, valid) or self.lexical(text, valid) >= LEXICAL_ENOUGH):
+            return Verdict(True, 1.0, None, 1.0, "lexical")
+        scores = self.scores(text)
+        best = max(scores, key=lambda n: scores[n]) if scores else None
+        best_score = scores[best] if best is not None else 0.0
+        cited = max((scores[c] for c in valid), default=0.0)
+        ok = cited >= SUPPORT_THRESHOLD or (
+            cited >= SUPPORT_FLOOR and best is not None and cited >= best_score - 1e-9
+        )
+        return Verdict(ok, cited, best, best_score, "encoder")
+
+    def find(self, text: str) -> int | None:
+        """The paragraph that carries `text` on its own, if one does (for re-citing)."""
+        scores = self.scores(text)
+        if not scores:
+            return None
+        best = max(scores, key=lambda n: scores[n])
+        return best if scores[best] >= SUPPORT_THRESHOLD else None
+
+
+def is_passage(text: str, paragraphs: list[str]) -> bool:
+    """`text` appears word for word (whitespace aside) in one of `paragraphs`."""
+    needle = " ".join(text.split())
+    return bool(needle) and any(needle in " ".join(p.split()) for p in paragraphs)
+
+
+def _anchors(text: str) -> list[object]:
+    return [*quantities(text), *(m.group(0) for m in _LATIN_NAME.finditer(text))]
+
+
+def _anchor_share(anchors: list[object], paragraph: str) -> float:
+    found = quantities(paragraph, chinese_numerals=True)
+    hits = 0
+    for a in anchors:
+        if isinstance(a, str):
+            hits += a in paragraph
+        else:
+            hits += any(matches(a, f) for f in found)  # type: ignore[arg-type]
+    return hits / len(anchors)

@@ -1,0 +1,254 @@
+"""What the web app does, apart from HTTP: read a submitted input, brief it, keep it, read back.
+
+Inputs go through `brieflow.pipeline.items` (a URL through `brieflow.fetch` with
+`block_private` forced on) and briefs through `brieflow.pipeline.brief`, so the web app chains no
+stages itself. Each thread gets its own Store connection (SQLite in WAL mode lets readers and the
+one writer share the file), because a sqlite3 connection must not be used by two threads at once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .. import pipeline
+from ..config import Settings
+from ..engines import BriefOptions, get_engine
+from ..errors import BrieflowError, FetchError, InputError, NotFound
+from ..extract import EXTENSIONS
+from ..extract.dates import normalize_published
+from ..fetch import _BLOCK_HINT
+from ..models import Article, content_id
+from ..sources import is_url
+from ..store import Store
+from ..store.store import StoredArticle, StoredBrief, options_key
+
+INPUT_KINDS = ("text", "html", "url", "article")
+# Upload names map to these extractors; anything else is sniffed from the bytes.
+UPLOAD_FORMATS = {"text", "markdown", "html", "json", "jsonl"}
+
+
+class RefusedURL(InputError):
+    """A URL the server will not fetch: not http(s), or a private, loopback, link-local or
+    metadata address (also when a redirect leads there). The client's mistake, so 400."""
+
+    http_status = 400
+
+
+# The hints brieflow.fetch gives when it refuses (rather than fails) to fetch a URL.
+_REFUSALS = (_BLOCK_HINT, "only http:// and https:// URLs are fetched")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How the server behaves; `settings` carries engine, LLM and fetch settings."""
+
+    db: Path
+    settings: Settings = field(default_factory=Settings)
+    max_body_bytes: int = 5_000_000  # larger requests get 413 before any work
+    brief_timeout: float = 60.0  # seconds for read + brief + store; then 504
+    brief_workers: int = 2  # briefs computed at once (CPU-bound); others queue
+    allowed_hosts: tuple[str, ...] | None = None  # Host headers accepted; None: any
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One input to brief: exactly one of the kinds in INPUT_KINDS."""
+
+    kind: str
+    value: str | bytes | dict[str, Any]
+    # An uploaded file's name (its extension picks the extractor), "<paste>" for text pasted
+    # in the form (the format is sniffed), "" for an API field (the field names the format).
+    name: str = ""
+    engine: str | None = None
+    language: str | None = None
+    max_groups: int = 4
+    max_points: int = 4
+
+
+class Service:
+    """The web app's access to the pipeline and the store (one per app)."""
+
+    def __init__(self, web: WebSettings):
+        self.web = web
+        self.settings = replace(web.settings, block_private=True)
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+        self.store  # noqa: B018 - open (and migrate) the database now, not on the first request
+
+    @property
+    def store(self) -> Store:
+        """This thread's connection to the database."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.web.db)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._stores:
+                store.close()
+            self._stores.clear()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def submit(self, sub: Submission) -> StoredBrief:
+        """Read `sub`, brief it unless an equal brief is stored, and return the stored brief."""
+        engine = get_engine(sub.engine or self.settings.engine, self.settings)  # 400 before work
+        article = self._read(sub)
+        options = BriefOptions(
+            language=sub.language or self.settings.language,
+            max_groups=sub.max_groups,
+            max_points=sub.max_points,
+        )
+        key = options_key(options.key())
+        added = self.store.add_article(article, origin=f"web:{sub.kind}")
+        found = self._find(added.id, engine.name, engine.version, key)
+        if found is None:
+            brief = pipeline.brief(article, engine=engine, options=options, settings=self.settings)
+            self.store.add_brief(added.id, brief, options=key)
+            found = self._find(added.id, brief.engine, brief.engine_version, key)
+        if found is None:  # pragma: no cover - add_brief has just committed it
+            raise NotFound("the brief just stored cannot be read back", source=added.id)
+        return found
+
+    def _find(self, cid: str, engine: str, version: str, key: str) -> StoredBrief | None:
+        """The stored brief of article `cid` by this engine version with these options."""
+        wanted = json.loads(key)
+        for stored in self.store.briefs(article=cid, engine=engine):
+            if stored.brief.engine_version == version and stored.options == wanted:
+                return stored
+        return None
+
+    def _read(self, sub: Submission) -> Article:
+        if sub.kind not in INPUT_KINDS:
+            raise InputError(
+                f"unknown input kind {sub.kind!r}", hint="give text, html, url or article"
+            )
+        if sub.kind == "url":
+            url = str(sub.value).strip()
+            if not is_url(url):  # else pipeline.items would read it as a local path
+                raise RefusedURL(
+                    "only http:// and https:// URLs are fetched",
+                    source=url[:200],
+                    hint="give the address of a public web page",
+                )
+            sources, stdin, fmt = [url], None, None
+        elif sub.kind == "article":
+            data = json.dumps(sub.value, ensure_ascii=False).encode("utf-8")
+            sources, stdin, fmt = ["-"], data, "json"
+        else:
+            data = sub.value if isinstance(sub.value, bytes) else str(sub.value).encode("utf-8")
+            fmt = _format_for(sub.kind, sub.name)
+            sources, stdin = ["-"], data
+        articles, errors = [], []
+        for item in pipeline.items(sources, fmt=fmt, stdin=stdin, settings=self.settings):
+            if item.error is not None:
+                errors.append(item.error)
+            elif item.article is not None:
+                articles.append(item.article)
+        for i, error in enumerate(errors):
+            if error.source == "<stdin>":  # the pipeline's name for bytes handed to it
+                error.source = _shown(sub)
+            if isinstance(error, FetchError) and error.hint in _REFUSALS:
+                errors[i] = RefusedURL(error.message, source=error.source, hint=error.hint)
+        if errors and not articles:
+            raise errors[0]
+        if len(articles) + len(errors) != 1:
+            raise InputError(
+                f"the input holds {len(articles) + len(errors)} articles, not one",
+                source=_shown(sub),
+                hint="post one article at a time, or use `brieflow batch` for many",
+            )
+        article = articles[0]
+        if article.id is None:
+            article = replace(article, id=content_id(article.paragraphs))
+        return article
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def brief(self, number: int) -> tuple[StoredBrief, StoredArticle]:
+        """The brief stored under `number` and its article with paragraphs; raises NotFound."""
+        for stored in self.store.briefs(number=number, limit=1):
+            return stored, self.store.article(stored.article.id)
+        raise NotFound(f"no brief number {number}", hint="see the list of briefs at /briefs")
+
+    def article(self, ref: str) -> StoredArticle:
+        return self.store.article(ref)
+
+    def article_briefs(self, cid: str) -> list[StoredBrief]:
+        return list(self.store.briefs(article=cid))
+
+    def listing(
+        self,
+        *,
+        query: str | None = None,
+        engine: str | None = None,
+        source: str | None = None,
+        language: str | None = None,
+        passed: bool | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 50,
+    ) -> list[StoredBrief]:
+        """Stored briefs matching every filter given; `query` searches titles and paragraphs
+        (Chinese or English words, all of them must occur)."""
+        since, until = _date(since, "since"), _date(until, "until")
+        found: Iterator[StoredBrief]
+        if query and query.strip():
+            hits = self.store.search(query, source=source, since=since, until=until, limit=limit)
+            found = (
+                b
+                for hit in hits
+                for b in self.store.briefs(article=hit.article.id, engine=engine, passed=passed)
+            )
+        else:
+            found = self.store.briefs(
+                engine=engine or None, source=source, since=since, until=until, passed=passed
+            )
+        out = []
+        for stored in found:
+            if language and stored.brief.language != language:
+                continue
+            out.append(stored)
+            if len(out) >= limit:
+                break
+        return out
+
+    def engines(self) -> list[str]:
+        from ..engines import engine_names
+
+        return engine_names()
+
+
+def _format_for(kind: str, name: str) -> str | None:
+    if not name:
+        return kind  # "text" or "html", as the API field says
+    ext = EXTENSIONS.get(Path(name).suffix.lower())
+    return ext if ext in UPLOAD_FORMATS else None  # else sniffed from the first bytes
+
+
+def _shown(sub: Submission) -> str:
+    if sub.kind == "url":
+        return str(sub.value)[:200]
+    return sub.name or f"the {sub.kind} field"
+
+
+def _date(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    norm = normalize_published(value)
+    if norm is None:
+        raise InputError(f"{name} {value!r} is not a date", hint="write YYYY-MM-DD")
+    return norm
+
+
+__all__ = ["BrieflowError", "Service", "Submission", "WebSettings"]
