@@ -140,3 +140,14 @@ def test_a_sentence_that_points_back_is_not_the_viewpoint():
         language="zh",
     )
     assert brief(zh).viewpoint.text == "铜价周一升至两周高位，铜需求持续增长。"
+
+
+def test_one_engine_briefs_in_several_threads_as_it_does_alone():
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = get_engine("extractive")
+    articles = examples() * 3
+    alone = [brief(a, engine=engine) for a in articles]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(lambda a: brief(a, engine=engine), articles))
+    assert threaded == alone

@@ -62,6 +62,14 @@ class Sentence:
     dependent: bool = False  # opens by pointing back ("其中", "However", "He"): not a viewpoint
 
 
+@dataclass
+class Reading:
+    """One article as the engine reads it: its sentences and the weights of their terms."""
+
+    sentences: list[Sentence]
+    idf: dict[str, float]
+
+
 class ExtractiveEngine:
     name = "extractive"
     version = VERSION
@@ -79,12 +87,12 @@ class ExtractiveEngine:
                 source=article.id,
                 hint="use --engine llm for a brief in another language",
             )
-        sentences = self.sentences(article, language)
-        if not sentences:
+        reading = self.read(article, language)
+        if not reading.sentences:
             raise EngineError("the article has no sentences to brief", source=article.id)
-        self.score(sentences, article.title, language)
-        viewpoint = self.viewpoint(sentences)
-        themes = self.themes(sentences, viewpoint, language, options)
+        self.score(reading, article.title, language)
+        viewpoint = self.viewpoint(reading.sentences)
+        themes = self.themes(reading, viewpoint, language, options)
         return Brief(
             viewpoint=Viewpoint(_clean(viewpoint.text, language), (viewpoint.paragraph,)),
             themes=themes,
@@ -96,7 +104,9 @@ class ExtractiveEngine:
 
     # -- stages ---------------------------------------------------------------------------
 
-    def sentences(self, article: Article, language: str) -> list[Sentence]:
+    def read(self, article: Article, language: str) -> Reading:
+        """The article's sentences with their terms and TF-IDF vectors (no state is kept on
+        the engine, so one engine can brief in several threads at once)."""
         w = self.weights
         out: list[Sentence] = []
         for paragraph in article.paragraphs:
@@ -128,13 +138,13 @@ class ExtractiveEngine:
         weights = idf([s.terms for s in out])
         for s in out:
             s.vector = tfidf(s.terms, weights)
-        self._idf = weights
-        return out
+        return Reading(out, weights)
 
-    def score(self, sentences: list[Sentence], title: str | None, language: str) -> None:
+    def score(self, reading: Reading, title: str | None, language: str) -> None:
         w = self.weights
+        sentences = reading.sentences
         center = centroid(s.vector for s in sentences)
-        title_vec = tfidf(words(title, language), self._idf) if title else {}
+        title_vec = tfidf(words(title, language), reading.idf) if title else {}
         central = [cosine(s.vector, center) for s in sentences]
         trust = _lead_trust(sentences, central) ** w.lead_trust
         for s, c in zip(sentences, central, strict=True):
@@ -156,8 +166,9 @@ class ExtractiveEngine:
         return max(pool, key=lambda s: (s.score, -s.index))
 
     def themes(
-        self, sentences: list[Sentence], viewpoint: Sentence, language: str, options: BriefOptions
+        self, reading: Reading, viewpoint: Sentence, language: str, options: BriefOptions
     ) -> tuple[Theme, ...]:
+        sentences = reading.sentences
         rest = [s for s in sentences if s is not viewpoint and s.fits and s.text != viewpoint.text]
         if not rest:
             rest = [s for s in sentences if s is not viewpoint and s.terms]
@@ -182,7 +193,9 @@ class ExtractiveEngine:
 
             def weight(term: str, tf=tf) -> float:
                 return (
-                    math.log1p(tf.get(term, 0)) * seg_idf.get(term, 1.0) * self._idf.get(term, 1.0)
+                    math.log1p(tf.get(term, 0))
+                    * seg_idf.get(term, 1.0)
+                    * reading.idf.get(term, 1.0)
                 )
 
             # The title names what the points say: phrases from the points and the theme's

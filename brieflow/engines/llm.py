@@ -179,10 +179,10 @@ def select_paragraphs(article: Article, budget: int) -> tuple[list[Paragraph], l
 
     engine = ExtractiveEngine()
     language = article.language or "zh"
-    sentences = engine.sentences(article, language)
-    engine.score(sentences, article.title, language)
+    reading = engine.read(article, language)
+    engine.score(reading, article.title, language)
     score: dict[int, float] = {}
-    for s in sentences:
+    for s in reading.sentences:
         score[s.paragraph] = max(score.get(s.paragraph, 0.0), s.score)
     chosen: set[int] = set()
     used = 0

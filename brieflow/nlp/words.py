@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import warnings
 from functools import lru_cache
 from importlib.resources import files
@@ -32,11 +33,16 @@ def _jieba():
     return jieba
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
+_local = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer():
+    # A stemmer object keeps state while it works: one per thread.
+    if not hasattr(_local, "stemmer"):
+        import snowballstemmer
+
+        _local.stemmer = snowballstemmer.stemmer("english")
+    return _local.stemmer
 
 
 def segment(text: str) -> list[str]:
