@@ -12,7 +12,7 @@ from .words import pos_tag, segment, stem, stopwords
 # jieba part-of-speech tags that make a title: nouns, names, places, organisations, verbal
 # nouns, abbreviations, English words.
 _ZH_NOUNISH = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "an", "j", "eng", "l"}
-LONE_WORD = 0.5  # a single lower-case English word: a weak title unless nothing better
+LONE_WORD = 0.5  # one lower-case English word or two-character Chinese word: a weak title
 PAIR_BONUS = 1.6  # a two-word phrase ("Parking Fees") titles better than one word
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|[^\sA-Za-z]+")
@@ -95,8 +95,8 @@ def key_phrase(
         # Prefer phrases seen more than once, and two-word phrases over single words.
         if len(phrase) == 2:
             score *= PAIR_BONUS
-        elif language != "zh" and phrase[0][0].islower():
-            score *= LONE_WORD  # one common word ("level", "price") names little
+        elif (phrase[0][0].islower() if language != "zh" else len(phrase[0]) <= 2):
+            score *= LONE_WORD  # one common word ("level", "项目") names little
         # Strictly better only: ties go to the phrase seen first (deterministic, and earlier
         # words in a theme tend to name it).
         if best is None or score > best[0]:
