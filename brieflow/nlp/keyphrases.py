@@ -95,7 +95,7 @@ def key_phrase(
         # Prefer phrases seen more than once, and two-word phrases over single words.
         if len(phrase) == 2:
             score *= PAIR_BONUS
-        elif (phrase[0][0].islower() if language != "zh" else len(phrase[0]) <= 2):
+        elif phrase[0][0].islower() if language != "zh" else len(phrase[0]) <= 2:
             score *= LONE_WORD  # one common word ("level", "项目") names little
         # Strictly better only: ties go to the phrase seen first (deterministic, and earlier
         # words in a theme tend to name it).
