@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,11 @@ def read_source(
             raise InputError("no standard input was given", source="-")
         yield "<stdin>", stdin
         return
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source) and not is_url(source):
+        scheme = source.split("://", 1)[0]
+        raise InputError(
+            f"cannot read {scheme}:// addresses", source=source, hint="give an http(s) URL or a file"
+        )
     if is_url(source):
         from .fetch import fetch_bytes
 

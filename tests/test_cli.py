@@ -155,3 +155,12 @@ def test_feed_without_fetching_links_briefs_what_it_has(capsys):
     titles = [json.loads(line)["article"]["title"] for line in captured.out.splitlines()]
     assert titles == ["铜价创两周新高", "纯文本描述"]
     assert "finance.rss#2: the item has only a link and fetching links is off" in captured.err
+
+
+def test_other_url_schemes_are_named(capsys):
+    assert main(["brief", "ftp://example.com/a.txt"]) == 3
+    err = capsys.readouterr().err
+    assert err == (
+        "brieflow: error: ftp://example.com/a.txt: cannot read ftp:// addresses "
+        "(give an http(s) URL or a file)\n"
+    )
