@@ -43,7 +43,9 @@ def read_source(
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source) and not is_url(source):
         scheme = source.split("://", 1)[0]
         raise InputError(
-            f"cannot read {scheme}:// addresses", source=source, hint="give an http(s) URL or a file"
+            f"cannot read {scheme}:// addresses",
+            source=source,
+            hint="give an http(s) URL or a file",
         )
     if is_url(source):
         from .fetch import fetch_bytes
