@@ -368,10 +368,10 @@ def test_an_extractor_crash_costs_only_its_own_source(tmp_path: Path, monkeypatc
     extract._load_builtin()
     real = extract.EXTRACTORS["text"]
 
-    def flaky(data: bytes, name: str):
+    def flaky(data: bytes, name: str, settings=None):
         if name.endswith("crash.txt"):
             raise RuntimeError("boom")
-        return real(data, name)
+        return real(data, name, settings)
 
     monkeypatch.setitem(extract.EXTRACTORS, "text", flaky)
     (tmp_path / "crash.txt").write_text("Some text.\n\nMore text here.\n", "utf-8")

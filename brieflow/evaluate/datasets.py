@@ -8,13 +8,12 @@ what a user's brief would see.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import BrieflowError, InputError
-from ..extract.jsonl import article_from_record
+from ..extract.jsonl import article_from_record, parse_line
 from ..models import Article
 from ..nlp.lang import detect_language
 from ..nlp.sentences import split_sentences
@@ -67,14 +66,7 @@ def load_dataset(path: str | Path) -> list[EvalItem]:
 
 
 def _item(line: str, origin: str) -> EvalItem:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"line is not valid JSON ({exc.msg} at column {exc.colno})",
-            source=origin,
-            hint="each line must be one JSON object",
-        ) from None
+    record = parse_line(line, origin)
     if not isinstance(record, dict):
         raise InputError("expected a JSON object", source=origin, hint="one record a line")
     summary = record.get("summary")

@@ -29,11 +29,10 @@ class Item:
     error: BrieflowError | None = None
 
 
-Extractor = Callable[[bytes, str], Iterator[Item]]
+# (data, name, settings) → Items; settings reach extractors that fetch more (a feed's links).
+Extractor = Callable[..., Iterator[Item]]
 
 EXTRACTORS: dict[str, Extractor] = {}
-# Extractors that fetch more input themselves (a feed's link-only items) and so need Settings.
-WANTS_SETTINGS: set[str] = set()
 
 EXTENSIONS = {
     ".txt": "text",
@@ -53,11 +52,9 @@ EXTENSIONS = {
 }
 
 
-def register(name: str, *, wants_settings: bool = False) -> Callable[[Extractor], Extractor]:
+def register(name: str) -> Callable[[Extractor], Extractor]:
     def deco(fn: Extractor) -> Extractor:
         EXTRACTORS[name] = fn
-        if wants_settings:
-            WANTS_SETTINGS.add(name)
         return fn
 
     return deco
@@ -115,10 +112,7 @@ def extract(
             source=name,
             hint=f"use one of: {', '.join(sorted(EXTRACTORS))}",
         ) from None
-    if fmt in WANTS_SETTINGS:
-        yield from extractor(data, name, settings=settings)  # type: ignore[call-arg]
-    else:
-        yield from extractor(data, name)
+    yield from extractor(data, name, settings)
 
 
 def _load_builtin() -> None:

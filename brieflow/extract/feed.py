@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 MIN_SUMMARY_CHARS = 200  # a description shorter than this is a teaser, not the article
 
 
-@register("feed", wants_settings=True)
+@register("feed")
 def extract_feed(data: bytes, name: str, settings: Settings | None = None) -> Iterator[Item]:
     import feedparser
 

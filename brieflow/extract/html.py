@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import lxml.html
 from lxml import etree
@@ -21,6 +22,9 @@ from .dates import normalize_published
 from .htmlbytes import decode_html
 from .htmlmeta import page_metadata
 from .text import article_from_paragraphs
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 # Lines that sit inside article bodies on portals but are not part of the article.
 _BOILERPLATE = [
@@ -283,7 +287,7 @@ def parse_html(text: str, name: str) -> lxml.html.HtmlElement:
 
 
 @register("html")
-def extract_html(data: bytes, name: str) -> Iterator[Item]:
+def extract_html(data: bytes, name: str, settings: Settings | None = None) -> Iterator[Item]:
     """One Article from an HTML page (a file, or a URL fetched by brieflow.fetch)."""
     text = decode_html(data, name, http_charset=getattr(data, "charset", None))
     tree = parse_html(text, name)

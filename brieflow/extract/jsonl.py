@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BrieflowError, EmptyArticle, InputError
 from ..models import Article
@@ -17,6 +17,9 @@ from .dates import normalize_published
 from .decode import decode_text
 from .paragraphs import split_paragraphs
 from .text import article_from_paragraphs
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 
 def article_from_record(record: Any, name: str) -> Article:
@@ -71,8 +74,20 @@ def article_from_record(record: Any, name: str) -> Article:
     )
 
 
+def parse_line(line: str, origin: str) -> Any:
+    """One JSON Lines record, or an InputError naming `origin` (file:line)."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"line is not valid JSON ({exc.msg} at column {exc.colno})",
+            source=origin,
+            hint="each line must be one JSON object",
+        ) from None
+
+
 @register("json")
-def extract_json(data: bytes, name: str) -> Iterator[Item]:
+def extract_json(data: bytes, name: str, settings: Settings | None = None) -> Iterator[Item]:
     text = decode_text(data, name)
     try:
         value = json.loads(text)
@@ -94,7 +109,7 @@ def extract_json(data: bytes, name: str) -> Iterator[Item]:
 
 
 @register("jsonl")
-def extract_jsonl(data: bytes, name: str) -> Iterator[Item]:
+def extract_jsonl(data: bytes, name: str, settings: Settings | None = None) -> Iterator[Item]:
     text = decode_text(data, name)
     seen = False
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -103,16 +118,9 @@ def extract_jsonl(data: bytes, name: str) -> Iterator[Item]:
         seen = True
         origin = f"{name}:{lineno}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Item(
-                origin,
-                error=InputError(
-                    f"line is not valid JSON ({exc.msg} at column {exc.colno})",
-                    source=origin,
-                    hint="each line must be one JSON object",
-                ),
-            )
+            record = parse_line(line, origin)
+        except InputError as exc:
+            yield Item(origin, error=exc)
             continue
         try:
             yield Item(origin, article_from_record(record, origin))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EmptyArticle
 from ..models import Article
@@ -12,6 +12,9 @@ from . import Item, register
 from .dates import normalize_published
 from .decode import decode_text
 from .paragraphs import looks_like_title, parse_source_line, split_paragraphs
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 
 def article_from_paragraphs(
@@ -53,7 +56,7 @@ def _peel_header(text: str) -> tuple[list[str], str]:
 
 
 @register("text")
-def extract_text(data: bytes, name: str) -> Iterator[Item]:
+def extract_text(data: bytes, name: str, settings: Settings | None = None) -> Iterator[Item]:
     head, body = _peel_header(decode_text(data, name))
     yield Item(name, article_from_paragraphs(head + split_paragraphs(body), name))
 
@@ -74,7 +77,7 @@ def _plain(line: str) -> str:
 
 
 @register("markdown")
-def extract_markdown(data: bytes, name: str) -> Iterator[Item]:
+def extract_markdown(data: bytes, name: str, settings: Settings | None = None) -> Iterator[Item]:
     """`# heading` is the title; other headings, code fences and rules are not paragraphs."""
     text = decode_text(data, name).replace("\r\n", "\n")
     meta: dict[str, Any] = {}
