@@ -4,10 +4,10 @@
                           [--timeout S] [--no-write]
 
 Every system runs in its own fresh process (multiprocessing "spawn") on the same articles:
-an untimed warm-up article (imports, jieba's dictionary), then the best of N timed passes over
-the set (articles per second), then one pass under tracemalloc (peak Python + numpy allocation
-while briefing one article, the largest over the set) and the process's peak RSS. Ratios are
-against sumy LexRank measured in the same run.
+an untimed warm-up article (imports, the segmenter's dictionary), then the best of N timed
+passes over the set (articles per second), then one pass under tracemalloc (peak Python +
+numpy allocation while briefing one article, the largest over the set) and the process's peak
+RSS. Ratios are against sumy LexRank measured in the same run.
 
 The growth table briefs synthetic articles of 10, 100 and 1,000 paragraphs made at run time by
 recycling the dev set's paragraphs in order (nothing is stored), one English and one Chinese.

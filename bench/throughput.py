@@ -3,7 +3,7 @@
     python bench/throughput.py [EVAL_DIR]        # default ../shared/data/eval
 
 Loading (extraction) and briefing are timed separately; one untimed warm-up brief per language
-loads jieba's dictionary and part-of-speech table first, so they are not charged to the first
+loads the segmenter's dictionary first, so they are not charged to the first
 article.
 """
 

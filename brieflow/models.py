@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 SCHEMA = "brieflow.brief/1"
@@ -48,14 +49,17 @@ class Article:
         return "\n\n".join(p.text for p in self.paragraphs)
 
     def paragraph(self, number: int) -> Paragraph:
-        for p in self.paragraphs:
-            if p.number == number:
-                return p
-        raise KeyError(number)
+        return self._by_number[number]
 
-    @property
+    # Computed once per article (checks ask for them for every statement); cached_property
+    # writes to the instance's __dict__, which a frozen dataclass allows.
+    @cached_property
+    def _by_number(self) -> dict[int, Paragraph]:
+        return {p.number: p for p in self.paragraphs}
+
+    @cached_property
     def numbers(self) -> frozenset[int]:
-        return frozenset(p.number for p in self.paragraphs)
+        return frozenset(self._by_number)
 
     def meta_dict(self) -> dict[str, Any]:
         return {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import EngineError, UnsupportedLanguage
 from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
@@ -18,7 +18,7 @@ from ..nlp.lang import detect_language
 from ..nlp.sentences import split_sentences
 from ..nlp.trim import trim_lead
 from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
-from ..nlp.words import segment, words, zh_words
+from ..nlp.words import words
 from .base import BriefOptions
 
 VERSION = "0.1.0"
@@ -58,7 +58,6 @@ class Sentence:
     paragraph_rank: int = 0  # index of its paragraph among those with sentences
     score: float = 0.0
     fits: bool = True  # long enough and short enough to be a point
-    tokens: list[str] = field(default_factory=list)  # jieba's tokens (Chinese only)
     dependent: bool = False  # opens by pointing back ("其中", "However", "He"): not a viewpoint
 
 
@@ -113,8 +112,7 @@ class ExtractiveEngine:
             texts = split_sentences(paragraph.text, language)
             prank = out[-1].paragraph_rank + 1 if out else 0
             for k, text in enumerate(texts):
-                tokens = segment(text) if language == "zh" else []
-                terms = zh_words(tokens) if language == "zh" else words(text, language)
+                terms = words(text, language)
                 if language == "zh":
                     size = len(re.sub(r"\s", "", text))
                     fits = w.min_chars_zh <= size <= w.max_chars_zh
@@ -132,7 +130,6 @@ class ExtractiveEngine:
                         prank,
                         fits=fits and bool(terms),
                         dependent=_DEPENDENT[language].match(text) is not None,
-                        tokens=tokens,
                     )
                 )
         weights = idf([s.terms for s in out])
@@ -203,9 +200,7 @@ class ExtractiveEngine:
             top = picked + [
                 s for s in sorted(seg, key=lambda s: (-s.score, s.index)) if s not in picked
             ]
-            runs = [
-                phrase_runs(s.text, language, s.tokens) for s in top[: self.weights.title_sentences]
-            ]
+            runs = [phrase_runs(s.text, language) for s in top[: self.weights.title_sentences]]
             found = key_phrase(runs, language, weight, used_terms)
             if found is None:
                 title = "其他要点" if language == "zh" else "Other Points"
@@ -224,17 +219,27 @@ class ExtractiveEngine:
         lam = self.weights.mmr_lambda
         picked: list[Sentence] = []
         candidates = sorted(pool, key=lambda s: (-s.score, s.index))[: max(3 * k, 12)]
+        # Each candidate's highest similarity to anything chosen so far, kept up to date as
+        # points are picked (rather than recomputed against every chosen sentence each round).
+        redundancy = [
+            max((cosine(s.vector, c.vector) for c in chosen), default=0.0) for s in candidates
+        ]
         while candidates and len(picked) < k:
-
-            def value(s: Sentence) -> tuple[float, int]:
-                redundancy = max((cosine(s.vector, c.vector) for c in chosen + picked), default=0.0)
-                return (lam * s.score - (1 - lam) * redundancy, -s.index)
-
-            best = max(candidates, key=value)
-            candidates.remove(best)
-            if any(cosine(best.vector, c.vector) > 0.8 for c in chosen + picked):
+            i = max(
+                range(len(candidates)),
+                key=lambda i: (
+                    lam * candidates[i].score - (1 - lam) * redundancy[i],
+                    -candidates[i].index,
+                ),
+            )
+            best = candidates.pop(i)
+            if redundancy.pop(i) > 0.8:
                 continue  # a near-repeat of a chosen sentence
             picked.append(best)
+            redundancy = [
+                max(r, cosine(s.vector, best.vector))
+                for s, r in zip(candidates, redundancy, strict=True)
+            ]
         return picked
 
 
@@ -275,12 +280,21 @@ def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:
     if len(units) < k:
         units = [[s] for s in sentences]
     vectors = [centroid(s.vector for s in u) for u in units]
-    # Similarity of the text before and after each gap, over a window of two units.
+    # Similarity of the text before and after each gap, over a window of two units: the cosine
+    # of the sums (u[i-2] + u[i-1]) and (u[i] + u[i+1]), from the dot products of units at most
+    # three apart, so no window vector is built.
+    n = len(units)
+    dot = {
+        (a, b): cosine(vectors[a], vectors[b]) for a in range(n) for b in range(a, min(n, a + 4))
+    }
     gaps = []
-    for i in range(1, len(units)):
-        left = centroid(vectors[max(0, i - 2) : i])
-        right = centroid(vectors[i : i + 2])
-        gaps.append((cosine(left, right), i))
+    for i in range(1, n):
+        left, right = range(max(0, i - 2), i), range(i, min(n, i + 2))
+        cross = sum(dot[a, b] for a in left for b in right)
+        norms = sum(dot[min(a, b), max(a, b)] for a in left for b in left) * sum(
+            dot[min(a, b), max(a, b)] for a in right for b in right
+        )
+        gaps.append((cross / math.sqrt(norms) if norms > 0 else 0.0, i))
     min_size = 2 if len(sentences) >= 2 * k else 1
     cuts: list[int] = []
     for _, i in sorted(gaps):

@@ -35,23 +35,41 @@ def lead_ranking(sentences: Sequence[str]) -> list[int]:
 
 
 class SumyTokenizer:
-    """A sumy-compatible tokenizer built on brieflow's splitters, so sumy needs no NLTK data
-    (its English tokenizer wants NLTK's punkt, which cannot be downloaded offline).
+    """sumy's tokenizer on brieflow's sentence units, so every system ranks the same sentences.
 
-    sumy calls `to_sentences(paragraph)`, `to_words(sentence)` and reads `language`. Words are
-    brieflow's content words (jieba for Chinese; stemmed, stopwords gone), the same units our
-    engine scores with; sumy then applies its own stemmer and stop-word list as configured.
+    Chinese words are sumy's own (`Tokenizer("chinese")`: jieba, then sumy's word filter), as a
+    sumy user gets them. English words are brieflow's content words (stemmed, stopwords gone):
+    sumy's English tokenizer wants NLTK's punkt data, which cannot be downloaded offline.
+    sumy calls `to_sentences(paragraph)`, `to_words(sentence)` and reads `language`; it then
+    applies its own stemmer and stop-word list.
     """
 
     def __init__(self, language: str) -> None:
         self.code = "zh" if language == "zh" else "en"
         self.language = _SUMY_LANGUAGE[self.code]
+        self._words = _sumy_chinese_words() if self.code == "zh" else None
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:
         return tuple(split_sentences(paragraph, self.code))
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
+        if self._words is not None:
+            return self._words(sentence)
         return tuple(words(sentence, self.code))
+
+
+@lru_cache(maxsize=1)
+def _sumy_chinese_words() -> Any:
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
+        warnings.simplefilter("ignore")
+        import jieba
+        from sumy.nlp.tokenizers import Tokenizer
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on stderr
+    return Tokenizer("chinese").to_words
 
 
 @lru_cache(maxsize=6)

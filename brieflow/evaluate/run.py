@@ -200,7 +200,7 @@ def evaluate(
         result = SystemResult(name)
         if name == ENGINE_SYSTEM and engine is not None:
             result.engine, result.engine_version = engine.name, engine.version
-        if items:  # untimed warm-up: imports, jieba's dictionary, caches
+        if items:  # untimed warm-up: imports, dictionaries, caches
             run(items[0], False)
         start = time.perf_counter()
         for item in items:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
-from .words import pos_tag, segment, stem, stopwords
+from .words import stem, stopwords, tag
 
 # jieba part-of-speech tags that make a title: nouns, names, places, organisations, verbal
 # nouns, abbreviations, English words.
@@ -30,23 +31,30 @@ def _verbish(word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=100_000)
+def _en_title_word(tok: str) -> bool:
+    return (
+        tok[0].isalpha()
+        and len(tok) > 2
+        and tok.lower() not in stopwords("en")
+        and not _verbish(tok)
+    )
+
+
 def _en_runs(text: str) -> list[list[str]]:
-    stop = stopwords("en")
     runs: list[list[str]] = [[]]
     for tok in _EN_TOKEN.findall(text):
-        low = tok.lower()
-        if tok[0].isalpha() and low not in stop and not _verbish(tok) and len(tok) > 2:
+        if _en_title_word(tok):
             runs[-1].append(tok)
         elif runs[-1]:
             runs.append([])
     return [r for r in runs if r]
 
 
-def _zh_runs(tokens: list[str]) -> list[list[str]]:
+def _zh_runs(text: str) -> list[list[str]]:
     stop = stopwords("zh")
     runs: list[list[str]] = [[]]
-    for w in tokens:
-        flag = pos_tag(w)
+    for w, flag in tag(text):
         nounish = flag in _ZH_NOUNISH or (flag == "x" and _HAN_WORD.fullmatch(w) is not None)
         if nounish and w not in stop and len(w) >= 2 and not w.isdigit():
             runs[-1].append(w)
@@ -55,11 +63,9 @@ def _zh_runs(tokens: list[str]) -> list[list[str]]:
     return [r for r in runs if r]
 
 
-def phrase_runs(text: str, language: str, tokens: list[str] | None = None) -> list[list[str]]:
-    """The runs of title words in one sentence; Chinese reuses jieba `tokens` when given."""
-    if language == "zh":
-        return _zh_runs(segment(text) if tokens is None else tokens)
-    return _en_runs(text)
+def phrase_runs(text: str, language: str) -> list[list[str]]:
+    """The runs of title words in one sentence."""
+    return _zh_runs(text) if language == "zh" else _en_runs(text)
 
 
 def key_phrase(
@@ -74,33 +80,39 @@ def key_phrase(
     `weight(term)` says how distinctive a term (as `words()` spells it) is for this theme;
     phrases that reuse an excluded term (another theme's title) are skipped.
     """
-    counts: Counter[tuple[str, ...]] = Counter()
+    grams: list[tuple[str, ...]] = []
     for runs in sentences:
-        for run in runs:
-            for n in (1, 2, 3):
-                for i in range(len(run) - n + 1):
-                    counts[tuple(run[i : i + n])] += 1
+        for run in runs:  # its words, pairs, then triples (first seen wins ties)
+            grams.extend(zip(run))
+            grams.extend(zip(run, run[1:], strict=False))
+            grams.extend(zip(run, run[1:], run[2:], strict=False))
+    counts = Counter(grams)
+    zh = language == "zh"
+    # Each word's term and weight once (phrases share their words).
+    seen: dict[str, tuple[str, float]] = {}
+    for phrase in counts:
+        for w in phrase:
+            if w not in seen:
+                term = w.lower() if zh else stem(w.lower())
+                seen[w] = (term, weight(term))
     best: tuple[float, tuple[str, ...], set[str]] | None = None
     for phrase, count in counts.items():
-        surface = "" if language == "zh" else " "
-        text = surface.join(phrase)
-        if language == "zh" and len(text) > 10:
+        if zh and sum(map(len, phrase)) > 10:
             continue
-        terms = (
-            {w.lower() for w in phrase} if language == "zh" else {stem(w.lower()) for w in phrase}
-        )
-        if not terms or terms & exclude:
+        # The phrase's distinct terms in order, so the weights add up the same on every run.
+        terms = dict(seen[w] for w in phrase)
+        if exclude and terms.keys() & exclude:
             continue
-        score = count * sum(weight(t) for t in terms) / (len(phrase) ** 0.5)
+        score = count * sum(terms.values()) / (len(phrase) ** 0.5)
         # Prefer phrases seen more than once, and two-word phrases over single words.
         if len(phrase) == 2:
             score *= PAIR_BONUS
-        elif phrase[0][0].islower() if language != "zh" else len(phrase[0]) <= 2:
+        elif len(phrase[0]) <= 2 if zh else phrase[0][0].islower():
             score *= LONE_WORD  # one common word ("level", "项目") names little
         # Strictly better only: ties go to the phrase seen first (deterministic, and earlier
         # words in a theme tend to name it).
         if best is None or score > best[0]:
-            best = (score, phrase, terms)
+            best = (score, phrase, set(terms))
     if best is None:
         return None
     phrase = best[1]

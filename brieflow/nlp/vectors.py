@@ -26,7 +26,7 @@ def tfidf(terms: Iterable[str], weights: dict[str, float]) -> Vector:
 
 
 def normalize(vec: Vector) -> Vector:
-    norm = math.sqrt(sum(v * v for v in vec.values()))
+    norm = math.hypot(*vec.values())
     return {t: v / norm for t, v in vec.items()} if norm else {}
 
 
@@ -42,4 +42,10 @@ def cosine(a: Vector, b: Vector) -> float:
     """Dot product of two unit vectors (iterating the shorter one)."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
+    get = b.get
+    total = 0.0
+    for t, v in a.items():  # in a's order: the same float sum on every run
+        w = get(t)
+        if w is not None:
+            total += v * w
+    return total
