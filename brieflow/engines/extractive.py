@@ -114,7 +114,7 @@ class ExtractiveEngine:
             for k, text in enumerate(texts):
                 terms = words(text, language)
                 if language == "zh":
-                    size = len(re.sub(r"\s", "", text))
+                    size = len("".join(text.split()))
                     fits = w.min_chars_zh <= size <= w.max_chars_zh
                 else:
                     size = len(text.split())
@@ -279,14 +279,17 @@ def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:
             units.append([s])
     if len(units) < k:
         units = [[s] for s in sentences]
-    vectors = [centroid(s.vector for s in u) for u in units]
+    vectors = [u[0].vector if len(u) == 1 else centroid(s.vector for s in u) for u in units]
     # Similarity of the text before and after each gap, over a window of two units: the cosine
     # of the sums (u[i-2] + u[i-1]) and (u[i] + u[i+1]), from the dot products of units at most
     # three apart, so no window vector is built.
     n = len(units)
-    dot = {
-        (a, b): cosine(vectors[a], vectors[b]) for a in range(n) for b in range(a, min(n, a + 4))
-    }
+    dot = {(a, a): 1.0 if vectors[a] else 0.0 for a in range(n)}  # unit length, or empty
+    dot.update(
+        ((a, b), cosine(vectors[a], vectors[b]))
+        for a in range(n)
+        for b in range(a + 1, min(n, a + 4))
+    )
     gaps = []
     for i in range(1, n):
         left, right = range(max(0, i - 2), i), range(i, min(n, i + 2))

@@ -51,12 +51,16 @@ def _en_runs(text: str) -> list[list[str]]:
     return [r for r in runs if r]
 
 
+@lru_cache(maxsize=100_000)
+def _zh_title_word(word: str, flag: str) -> bool:
+    nounish = flag in _ZH_NOUNISH or (flag == "x" and _HAN_WORD.fullmatch(word) is not None)
+    return nounish and word not in stopwords("zh") and len(word) >= 2 and not word.isdigit()
+
+
 def _zh_runs(text: str) -> list[list[str]]:
-    stop = stopwords("zh")
     runs: list[list[str]] = [[]]
     for w, flag in tag(text):
-        nounish = flag in _ZH_NOUNISH or (flag == "x" and _HAN_WORD.fullmatch(w) is not None)
-        if nounish and w not in stop and len(w) >= 2 and not w.isdigit():
+        if _zh_title_word(w, flag):
             runs[-1].append(w)
         elif runs[-1]:
             runs.append([])
@@ -97,18 +101,26 @@ def key_phrase(
                 seen[w] = (term, weight(term))
     best: tuple[float, tuple[str, ...], set[str]] | None = None
     for phrase, count in counts.items():
-        if zh and sum(map(len, phrase)) > 10:
-            continue
-        # The phrase's distinct terms in order, so the weights add up the same on every run.
-        terms = dict(seen[w] for w in phrase)
-        if exclude and terms.keys() & exclude:
-            continue
-        score = count * sum(terms.values()) / (len(phrase) ** 0.5)
-        # Prefer phrases seen more than once, and two-word phrases over single words.
-        if len(phrase) == 2:
-            score *= PAIR_BONUS
-        elif len(phrase[0]) <= 2 if zh else phrase[0][0].islower():
-            score *= LONE_WORD  # one common word ("level", "项目") names little
+        n = len(phrase)
+        if n == 1:
+            term, weighed = seen[phrase[0]]
+            if term in exclude:
+                continue
+            terms = {term: weighed}
+            score = count * weighed
+            # one common word ("level", "项目") names little
+            if len(phrase[0]) <= 2 if zh else phrase[0][0].islower():
+                score *= LONE_WORD
+        else:
+            if zh and sum(map(len, phrase)) > 10:
+                continue
+            # The phrase's distinct terms in order, so the weights add up the same on every run.
+            terms = dict(seen[w] for w in phrase)
+            if exclude and terms.keys() & exclude:
+                continue
+            score = count * sum(terms.values()) / (n**0.5)
+            if n == 2:
+                score *= PAIR_BONUS  # a two-word phrase ("Parking Fees") titles better
         # Strictly better only: ties go to the phrase seen first (deterministic, and earlier
         # words in a theme tend to name it).
         if best is None or score > best[0]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..models import Article
 from .lang import detect_language
@@ -130,8 +131,14 @@ class SupportScorer:
 
 def is_passage(text: str, paragraphs: list[str]) -> bool:
     """`text` appears word for word (whitespace aside) in one of `paragraphs`."""
-    needle = " ".join(text.split())
-    return bool(needle) and any(needle in " ".join(p.split()) for p in paragraphs)
+    needle = _flat(text)
+    return bool(needle) and any(needle in _flat(p) for p in paragraphs)
+
+
+@lru_cache(maxsize=4096)
+def _flat(text: str) -> str:
+    # Every statement of a brief is looked up in its cited paragraphs, by two checks.
+    return " ".join(text.split())
 
 
 def _anchors(text: str) -> list[object]:
