@@ -151,3 +151,25 @@ def test_one_engine_briefs_in_several_threads_as_it_does_alone():
     with ThreadPoolExecutor(max_workers=4) as pool:
         threaded = list(pool.map(lambda a: brief(a, engine=engine), articles))
     assert threaded == alone
+
+
+REPORT = [
+    "2024年公司营业收入152.36亿元，同比增长18.25%，归母净利润21.08亿元，同比增长25.61%，"
+    "储能业务收入48.92亿元，同比增长63.47%。",
+    "全年业绩符合预期，储能业务放量成为公司新的增长点。",
+    "公司在手订单充足，储能产品海外市场拓展顺利，海外收入占比持续提升。",
+    "我们维持买入评级，目标价对应明年二十倍市盈率。",
+]
+
+
+def test_a_readout_of_figures_is_not_the_viewpoint_of_a_longer_piece():
+    from brieflow.engines.extractive import ExtractiveEngine, Weights
+
+    report = Article.from_texts(REPORT, language="zh")
+    assert brief(report).viewpoint.text == REPORT[1]
+    # …because of the figures rule: without it the readout leads.
+    blind = ExtractiveEngine(Weights(figures=0.0))
+    assert brief(report, engine=blind).viewpoint.text == REPORT[0]
+    # In a one-paragraph flash the figures are the news.
+    flash = Article.from_texts(["".join(REPORT[:2])], language="zh")
+    assert brief(flash).viewpoint.text == REPORT[0]
