@@ -7,6 +7,7 @@ tuned against the eval sets without touching the algorithm.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass
@@ -225,31 +226,34 @@ class ExtractiveEngine:
         return tuple(themes)
 
     def _mmr(self, pool: list[Sentence], chosen: list[Sentence], k: int) -> list[Sentence]:
-        """Maximal marginal relevance: good sentences that do not repeat what is chosen."""
+        """Maximal marginal relevance: good sentences that do not repeat what is chosen.
+
+        Lazy greedy: a candidate's redundancy (its highest similarity to anything chosen) only
+        grows as points are picked, so a value computed against fewer chosen sentences is an
+        upper bound; only the candidate on top is brought up to date. Same picks as computing
+        every value every round, with far fewer similarities."""
         lam = self.weights.mmr_lambda
-        picked: list[Sentence] = []
         candidates = sorted(pool, key=lambda s: (-s.score, s.index))[: max(3 * k, 12)]
-        # Each candidate's highest similarity to anything chosen so far, kept up to date as
-        # points are picked (rather than recomputed against every chosen sentence each round).
-        redundancy = [
-            max((cosine(s.vector, c.vector) for c in chosen), default=0.0) for s in candidates
-        ]
-        while candidates and len(picked) < k:
-            i = max(
-                range(len(candidates)),
-                key=lambda i: (
-                    lam * candidates[i].score - (1 - lam) * redundancy[i],
-                    -candidates[i].index,
-                ),
-            )
-            best = candidates.pop(i)
-            if redundancy.pop(i) > 0.8:
+        refs = list(chosen)  # everything chosen so far, this call's picks appended
+        redundancy = [0.0] * len(candidates)
+        seen = [0] * len(candidates)  # how many of refs each redundancy accounts for
+        heap = [(-lam * s.score, s.index, i) for i, s in enumerate(candidates)]
+        heapq.heapify(heap)
+        picked: list[Sentence] = []
+        while heap and len(picked) < k:
+            _, index, i = heapq.heappop(heap)
+            s = candidates[i]
+            if seen[i] < len(refs):
+                r = redundancy[i]
+                for c in refs[seen[i] :]:
+                    r = max(r, cosine(s.vector, c.vector))
+                redundancy[i], seen[i] = r, len(refs)
+                heapq.heappush(heap, (-(lam * s.score - (1 - lam) * r), index, i))
+                continue
+            if redundancy[i] > 0.8:
                 continue  # a near-repeat of a chosen sentence
-            picked.append(best)
-            redundancy = [
-                max(r, cosine(s.vector, best.vector))
-                for s, r in zip(candidates, redundancy, strict=True)
-            ]
+            picked.append(s)
+            refs.append(s)
         return picked
 
 
@@ -302,13 +306,14 @@ def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:
         for a in range(n)
         for b in range(a + 1, min(n, a + 4))
     )
+    # Squared length of the window of units [j, j + 1] (or of unit j alone at the end).
+    window = [dot[j, j] + dot[j + 1, j + 1] + 2 * dot[j, j + 1] for j in range(n - 1)]
+    window.append(dot[n - 1, n - 1])
     gaps = []
     for i in range(1, n):
         left, right = range(max(0, i - 2), i), range(i, min(n, i + 2))
         cross = sum(dot[a, b] for a in left for b in right)
-        norms = sum(dot[min(a, b), max(a, b)] for a in left for b in left) * sum(
-            dot[min(a, b), max(a, b)] for a in right for b in right
-        )
+        norms = (window[i - 2] if i >= 2 else dot[0, 0]) * window[i]
         gaps.append((cross / math.sqrt(norms) if norms > 0 else 0.0, i))
     min_size = 2 if len(sentences) >= 2 * k else 1
     cuts: list[int] = []
