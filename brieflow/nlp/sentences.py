@@ -27,6 +27,9 @@ _ABBREVIATIONS = _BEFORE_NAME | frozenset(
 )
 
 
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
 def split_sentences(text: str, language: str) -> list[str]:
     """The sentences of one paragraph, stripped, in order; never empty strings."""
     text = " ".join(text.split()) if language == "en" else text.strip()
@@ -75,13 +78,16 @@ def _split_en(text: str) -> list[str]:
 
 
 def _is_boundary(text: str, mark: int, end: int) -> bool:
-    following = text[end:].lstrip()
+    # Only the few characters around the mark matter: look at a window, not the whole
+    # paragraph (a copy of the rest at every full stop is quadratic in paragraph length).
+    following = text[end : end + 40].lstrip()
     if not following:
         return True
     if text[mark] != ".":
         # ! and ? end a sentence unless the next word is lower-case ("Yahoo! shares", "what? no").
         return not following[0].islower()
-    word_match = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:mark])
+    before = text[max(0, mark - 60) : mark]
+    word_match = _WORD_BEFORE.search(before)
     word = word_match.group(1).lower() if word_match else ""
     nxt = following[0]
     if nxt.islower() or nxt in ",;:":
@@ -96,6 +102,6 @@ def _is_boundary(text: str, mark: int, end: int) -> bool:
         return bool(
             re.match(r"(?:The|A|An|It|He|She|They|We|I|But|In|On|This|That|[\"“])\b", following)
         )
-    if re.search(r"[A-Za-z]\.[A-Za-z]$", text[:mark]):
+    if re.search(r"[A-Za-z]\.[A-Za-z]$", before):
         return bool(re.match(r"(?:The|A|An|It|He|She|They|We|I|But|In|On|This|That)\b", following))
     return True

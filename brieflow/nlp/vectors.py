@@ -21,8 +21,14 @@ def idf(documents: Sequence[Iterable[str]]) -> dict[str, float]:
 def tfidf(terms: Iterable[str], weights: dict[str, float]) -> Vector:
     """Sub-linear tf × idf; unit length, so a dot product is the cosine."""
     counts = Counter(terms)
-    vec = {t: (1.0 + math.log(c)) * weights.get(t, 1.0) for t, c in counts.items()}
+    vec = {
+        t: (_SUBLINEAR[c] if c < 8 else 1.0 + math.log(c)) * weights.get(t, 1.0)
+        for t, c in counts.items()
+    }
     return normalize(vec)
+
+
+_SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, 8)]
 
 
 def normalize(vec: Vector) -> Vector:

@@ -71,9 +71,26 @@ def words(text: str, language: str) -> list[str]:
             if t:
                 out.append(t)
         return out
-    stop = stopwords(language)
-    tokens = [t.lower().replace("’", "'") for t in _EN_WORD.findall(text)]
-    return [stem(t) for t in tokens if t not in stop and not (len(t) == 1 and t.isalpha())]
+    out = []
+    for w in _EN_WORD.findall(text):
+        t = _EN_TERMS.get(w)
+        if t is None:
+            t = _en_term(w)
+        if t:
+            out.append(t)
+    return out
+
+
+_EN_TERMS: dict[str, str] = {}  # as _ZH_TERMS, for English tokens as written
+
+
+def _en_term(token: str) -> str:
+    if len(_EN_TERMS) > 200_000:
+        _EN_TERMS.clear()
+    t = token.lower().replace("’", "'")
+    term = "" if t in stopwords("en") or (len(t) == 1 and t.isalpha()) else stem(t)
+    _EN_TERMS[token] = term
+    return term
 
 
 @lru_cache(maxsize=200_000)
