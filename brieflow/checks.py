@@ -122,11 +122,12 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
         for where, st in brief.statements()
         if _cited(article, st.citations) and st.text.strip()  # else range/shape report it
     ]
-    hard = [st.text for _, st, cites in todo if scorer.needs_encoder(st.text, cites)]
+    # Statements that reuse their paragraphs' words are supported; the rest go to the encoder.
+    hard = [(where, st, cites) for where, st, cites in todo if scorer.needs_encoder(st.text, cites)]
     if hard:
-        scorer.prepare(hard)
+        scorer.prepare([st.text for _, st, _ in hard])
     findings = []
-    for where, statement, cites in todo:
+    for where, statement, cites in hard:
         verdict = scorer.verdict(statement.text, tuple(cites))
         if verdict.supported:
             continue

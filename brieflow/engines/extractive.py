@@ -85,8 +85,9 @@ class ExtractiveEngine:
         self.weights = weights or Weights()
 
     def brief(self, article: Article, options: BriefOptions) -> Brief:
-        text = " ".join(p.text for p in article.paragraphs[:20])
-        language = article.language or detect_language(f"{article.title or ''} {text}")
+        language = article.language or detect_language(
+            " ".join([article.title or "", *(p.text for p in article.paragraphs[:20])])
+        )
         if options.language and options.language != language:
             raise UnsupportedLanguage(
                 f"the extractive engine writes in the article's language ({language}), "
