@@ -54,7 +54,7 @@ class Weights:
     max_words_en: int = 60
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: "is this sentence picked?" must not compare fields
 class Sentence:
     index: int  # position in the article, 0-based
     paragraph: int  # the Paragraph.number it comes from
