@@ -179,3 +179,16 @@ def test_details_has_one_line_per_system_and_article(tmp_path):
         "output",
         "summary",
     }
+
+
+def test_chinese_sumy_baselines_need_jieba(monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "jieba" else real(name, *a)
+    )
+    assert main(["eval", str(ZH), "--engine", "none", "--baselines", "lexrank"]) == 7
+    assert "evaluation needs jieba, which is not installed" in capsys.readouterr().err
+    # Lead needs no segmenter.
+    assert main(["eval", str(ZH), "--engine", "none", "--baselines", "lead"]) == 0

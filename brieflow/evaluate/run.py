@@ -147,12 +147,15 @@ def _baseline(name: str) -> Callable[..., Output]:
 
 
 def _require(items: Sequence[EvalItem], baselines: Sequence[str]) -> None:
-    """The optional packages this run needs: rouge-score (English tokens), sumy (baselines)."""
+    """The optional packages this run needs: rouge-score (English tokens), sumy (baselines) and
+    jieba (sumy's Chinese words)."""
     needed = []
     if any(item.language != "zh" for item in items):
         needed.append(("rouge_score", "rouge-score"))
     if any(name in SUMY_METHODS for name in baselines):
         needed.append(("sumy", "sumy"))
+        if any(item.article.language == "zh" for item in items):
+            needed.append(("jieba", "jieba"))
     missing = [dist for module, dist in needed if importlib.util.find_spec(module) is None]
     if missing:
         raise ConfigError(
