@@ -85,28 +85,24 @@ def key_phrase(
     phrases that reuse an excluded term (another theme's title) are skipped.
     """
     grams: list[tuple[str, ...]] = []
+    seen: dict[str, tuple[str, float]] = {}  # each word's term and weight, once
+    zh = language == "zh"
     for runs in sentences:
         for run in runs:  # its words, pairs, then triples (first seen wins ties)
             grams.extend(zip(run))
             grams.extend(zip(run, run[1:], strict=False))
             grams.extend(zip(run, run[1:], run[2:], strict=False))
-    counts = Counter(grams)
-    zh = language == "zh"
-    # Each word's term and weight once (phrases share their words).
-    seen: dict[str, tuple[str, float]] = {}
-    for phrase in counts:
-        for w in phrase:
-            if w not in seen:
-                term = w.lower() if zh else stem(w.lower())
-                seen[w] = (term, weight(term))
-    best: tuple[float, tuple[str, ...], set[str]] | None = None
-    for phrase, count in counts.items():
+            for w in run:
+                if w not in seen:
+                    term = w.lower() if zh else stem(w.lower())
+                    seen[w] = (term, weight(term))
+    best_score, best = 0.0, None
+    for phrase, count in Counter(grams).items():
         n = len(phrase)
         if n == 1:
             term, weighed = seen[phrase[0]]
             if term in exclude:
                 continue
-            terms = {term: weighed}
             score = count * weighed
             # one common word ("level", "项目") names little
             if len(phrase[0]) <= 2 if zh else phrase[0][0].islower():
@@ -115,7 +111,7 @@ def key_phrase(
             if zh and sum(map(len, phrase)) > 10:
                 continue
             # The phrase's distinct terms in order, so the weights add up the same on every run.
-            terms = dict(seen[w] for w in phrase)
+            terms = dict(map(seen.__getitem__, phrase))
             if exclude and terms.keys() & exclude:
                 continue
             score = count * sum(terms.values()) / (n**0.5)
@@ -123,14 +119,14 @@ def key_phrase(
                 score *= PAIR_BONUS  # a two-word phrase ("Parking Fees") titles better
         # Strictly better only: ties go to the phrase seen first (deterministic, and earlier
         # words in a theme tend to name it).
-        if best is None or score > best[0]:
-            best = (score, phrase, set(terms))
+        if best is None or score > best_score:
+            best_score, best = score, phrase
     if best is None:
         return None
-    phrase = best[1]
-    if language == "zh":
-        return "".join(phrase), best[2]
-    return " ".join(_title_case(w) for w in phrase), best[2]
+    terms = {seen[w][0] for w in best}
+    if zh:
+        return "".join(best), terms
+    return " ".join(_title_case(w) for w in best), terms
 
 
 def _title_case(word: str) -> str:

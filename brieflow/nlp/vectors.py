@@ -15,7 +15,8 @@ def idf(documents: Sequence[Iterable[str]]) -> dict[str, float]:
     df: Counter[str] = Counter()
     for doc in documents:
         df.update(set(doc))
-    return {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+    weight = [math.log((1 + n) / (1 + c)) + 1.0 for c in range(n + 1)]  # by document count
+    return {t: weight[c] for t, c in df.items()}
 
 
 def tfidf(terms: Iterable[str], weights: dict[str, float]) -> Vector:
