@@ -135,9 +135,10 @@ def is_passage(text: str, paragraphs: list[str]) -> bool:
     return bool(needle) and any(needle in _flat(p) for p in paragraphs)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _flat(text: str) -> str:
-    # Every statement of a brief is looked up in its cited paragraphs, by two checks.
+    # Every statement of a brief is looked up in its cited paragraphs, by two checks; a few
+    # hundred entries cover one brief's paragraphs without holding on to many long texts.
     return " ".join(text.split())
 
 
