@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import EngineError, UnsupportedLanguage
@@ -196,9 +197,7 @@ class ExtractiveEngine:
                 k = max(2, k)
             picked = self._mmr(seg, chosen, k)
             chosen.extend(picked)
-            tf: dict[str, int] = {}
-            for t in doc:
-                tf[t] = tf.get(t, 0) + 1
+            tf = Counter(doc)
 
             def weight(term: str, tf=tf) -> float:
                 return (

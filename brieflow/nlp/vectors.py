@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 Vector = dict[str, float]
 
@@ -12,9 +13,7 @@ Vector = dict[str, float]
 def idf(documents: Sequence[Iterable[str]]) -> dict[str, float]:
     """Smoothed inverse document frequency over `documents` (each a bag of terms)."""
     n = len(documents)
-    df: Counter[str] = Counter()
-    for doc in documents:
-        df.update(set(doc))
+    df = Counter(chain.from_iterable(map(set, documents)))
     weight = [math.log((1 + n) / (1 + c)) + 1.0 for c in range(n + 1)]  # by document count
     return {t: weight[c] for t, c in df.items()}
 
@@ -22,11 +21,16 @@ def idf(documents: Sequence[Iterable[str]]) -> dict[str, float]:
 def tfidf(terms: Iterable[str], weights: dict[str, float]) -> Vector:
     """Sub-linear tf × idf; unit length, so a dot product is the cosine."""
     counts = Counter(terms)
+    get = weights.get
     vec = {
-        t: (_SUBLINEAR[c] if c < 8 else 1.0 + math.log(c)) * weights.get(t, 1.0)
-        for t, c in counts.items()
+        t: (_SUBLINEAR[c] if c < 8 else 1.0 + math.log(c)) * get(t, 1.0) for t, c in counts.items()
     }
-    return normalize(vec)
+    norm = math.hypot(*vec.values())
+    if not norm:
+        return {}
+    for t in vec:  # in place: the vector is new
+        vec[t] /= norm
+    return vec
 
 
 _SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, 8)]
