@@ -123,9 +123,9 @@ class ExtractiveEngine:
             prank = out[-1].paragraph_rank + 1 if out else 0
             for k, text in enumerate(texts):
                 terms = words(text, language)
+                chars = len("".join(text.split()))
                 if language == "zh":
-                    size = len("".join(text.split()))
-                    fits = w.min_chars_zh <= size <= w.max_chars_zh
+                    fits = w.min_chars_zh <= chars <= w.max_chars_zh
                 else:
                     size = len(text.split())
                     fits = w.min_words_en <= size <= w.max_words_en
@@ -140,7 +140,7 @@ class ExtractiveEngine:
                         prank,
                         fits=fits and bool(terms),
                         dependent=_DEPENDENT[language].match(text) is not None,
-                        figures=len(_DIGIT.findall(text)) / max(1, len("".join(text.split()))),
+                        figures=len(_DIGIT.findall(text)) / max(1, chars),
                     )
                 )
         weights = idf([s.terms for s in out])
@@ -155,7 +155,8 @@ class ExtractiveEngine:
         title_vec = tfidf(words(title, language), reading.idf) if title else {}
         central = [cosine(s.vector, center) for s in sentences]
         trust = _lead_trust(sentences, central) ** w.lead_trust
-        figures = w.figures * (1 - 1 / (1 + sentences[-1].paragraph_rank))
+        paragraphs = sentences[-1].paragraph_rank + 1
+        figures = w.figures * (1 - 1 / paragraphs)  # none in a one-paragraph flash
         for s, c in zip(sentences, central, strict=True):
             s.score = (
                 w.centrality * c
