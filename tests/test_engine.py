@@ -173,3 +173,65 @@ def test_a_readout_of_figures_is_not_the_viewpoint_of_a_longer_piece():
     # In a one-paragraph flash the figures are the news.
     flash = Article.from_texts(["".join(REPORT[:2])], language="zh")
     assert brief(flash).viewpoint.text == REPORT[0]
+
+
+def _reference_mmr(lam, pool, chosen, k):
+    """MMR as written in the textbook: every value recomputed every round."""
+    from brieflow.nlp.vectors import cosine
+
+    picked = []
+    candidates = sorted(pool, key=lambda s: (-s.score, s.index))[: max(3 * k, 12)]
+    while candidates and len(picked) < k:
+
+        def value(s):
+            red = max((cosine(s.vector, c.vector) for c in chosen + picked), default=0.0)
+            return (lam * s.score - (1 - lam) * red, -s.index)
+
+        best = max(candidates, key=value)
+        candidates.remove(best)
+        if any(cosine(best.vector, c.vector) > 0.8 for c in chosen + picked):
+            continue
+        picked.append(best)
+    return picked
+
+
+def test_lazy_mmr_picks_what_recomputing_every_value_picks():
+    from brieflow.engines.extractive import ExtractiveEngine
+
+    engine = ExtractiveEngine()
+    for article in examples():
+        reading = engine.read(article, article.language)
+        engine.score(reading, article.title, article.language)
+        sentences = reading.sentences
+        for first in range(min(4, len(sentences))):
+            chosen = [sentences[first]]
+            pool = [s for s in sentences if s is not sentences[first]]
+            for k in (1, 2, 4):
+                lazy = engine._mmr(pool, chosen, k)
+                assert lazy == _reference_mmr(engine.weights.mmr_lambda, pool, chosen, k)
+
+
+def test_theme_gaps_equal_the_cosine_of_the_window_centroids():
+    """_gaps works from dot products of units; it must equal the cosine of the two windows'
+    centroids computed directly, for every gap of every example."""
+    import math
+
+    from brieflow.engines.extractive import ExtractiveEngine, _gaps
+    from brieflow.nlp.vectors import centroid, cosine
+
+    engine = ExtractiveEngine()
+    checked = 0
+    for article in examples():
+        units: dict[int, list] = {}
+        for s in engine.read(article, article.language).sentences:
+            units.setdefault(s.paragraph, []).append(s.vector)
+        vectors = [centroid(u) for u in units.values()]
+        direct = [
+            cosine(centroid(vectors[max(0, i - 2) : i]), centroid(vectors[i : i + 2]))
+            for i in range(1, len(vectors))
+        ]
+        got = _gaps(vectors)
+        assert len(got) == len(direct) == len(vectors) - 1
+        assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(got, direct, strict=True))
+        checked += len(got)
+    assert checked > 20

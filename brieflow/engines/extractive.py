@@ -297,28 +297,10 @@ def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:
     if len(units) < k:
         units = [[s] for s in sentences]
     vectors = [u[0].vector if len(u) == 1 else centroid(s.vector for s in u) for u in units]
-    # Similarity of the text before and after each gap, over a window of two units: the cosine
-    # of the sums (u[i-2] + u[i-1]) and (u[i] + u[i+1]), from the dot products of units at most
-    # three apart, so no window vector is built.
-    n = len(units)
-    dot = {(a, a): 1.0 if vectors[a] else 0.0 for a in range(n)}  # unit length, or empty
-    dot.update(
-        ((a, b), cosine(vectors[a], vectors[b]))
-        for a in range(n)
-        for b in range(a + 1, min(n, a + 4))
-    )
-    # Squared length of the window of units [j, j + 1] (or of unit j alone at the end).
-    window = [dot[j, j] + dot[j + 1, j + 1] + 2 * dot[j, j + 1] for j in range(n - 1)]
-    window.append(dot[n - 1, n - 1])
-    gaps = []
-    for i in range(1, n):
-        left, right = range(max(0, i - 2), i), range(i, min(n, i + 2))
-        cross = sum(dot[a, b] for a in left for b in right)
-        norms = (window[i - 2] if i >= 2 else dot[0, 0]) * window[i]
-        gaps.append((cross / math.sqrt(norms) if norms > 0 else 0.0, i))
+    gaps = sorted((similarity, i) for i, similarity in enumerate(_gaps(vectors), start=1))
     min_size = 2 if len(sentences) >= 2 * k else 1
     cuts: list[int] = []
-    for _, i in sorted(gaps):
+    for _, i in gaps:
         trial = sorted(cuts + [i])
         bounds = [0, *trial, len(units)]
         sizes = [sum(len(u) for u in units[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
@@ -331,6 +313,29 @@ def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:
         return [sentences[round(i * step) : round((i + 1) * step)] for i in range(k)]
     bounds = [0, *cuts, len(units)]
     return [[s for u in units[a:b] for s in u] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _gaps(vectors: list[Vector]) -> list[float]:
+    """How alike the text before and after each gap between units is: for the gap before
+    unit i, the cosine of the sums u[i-2] + u[i-1] and u[i] + u[i+1] (one unit at either end),
+    from the dot products of units at most three apart, so no window vector is built."""
+    n = len(vectors)
+    dot = {(a, a): 1.0 if vectors[a] else 0.0 for a in range(n)}  # unit length, or empty
+    dot.update(
+        ((a, b), cosine(vectors[a], vectors[b]))
+        for a in range(n)
+        for b in range(a + 1, min(n, a + 4))
+    )
+    # Squared length of the window of units [j, j + 1] (or of unit j alone at the end).
+    window = [dot[j, j] + dot[j + 1, j + 1] + 2 * dot[j, j + 1] for j in range(n - 1)]
+    window.append(dot[n - 1, n - 1])
+    out = []
+    for i in range(1, n):
+        left, right = range(max(0, i - 2), i), range(i, min(n, i + 2))
+        cross = sum(dot[a, b] for a in left for b in right)
+        norms = (window[i - 2] if i >= 2 else dot[0, 0]) * window[i]
+        out.append(cross / math.sqrt(norms) if norms > 0 else 0.0)
+    return out
 
 
 def _clean(text: str, language: str) -> str:
