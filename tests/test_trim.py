@@ -14,6 +14,10 @@ ZH_REST = "三大指数早间震荡反弹，沪指维持震荡偏强走势，创
         "当地时间2月1日，",
         "①",
         "1月23日0—24时，",
+        "据行业协会统计，",
+        "不过，",
+        "此外，",
+        "2月9日消息，不过，",
     ],
 )
 def test_chinese_datelines_and_attributions_are_cut(prefix):
@@ -53,3 +57,24 @@ def test_too_little_left_keeps_the_sentence():
 )
 def test_english_datelines(text, expected):
     assert trim_lead(text, "en") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("However, Apple said sales would recover.", "Apple said sales would recover."),
+        ("Meanwhile, Boeing shares fell 3% in New York.", "Boeing shares fell 3% in New York."),
+        # Before a lower-case word the rest would not start a sentence: kept whole.
+        ("However, shares fell 3% in New York.", "However, shares fell 3% in New York."),
+        # "But" without a comma is part of the sentence.
+        ("But Boeing shares fell 3% in New York.", "But Boeing shares fell 3% in New York."),
+    ],
+)
+def test_english_connectives_before_a_name(text, expected):
+    assert trim_lead(text, "en") == expected
+
+
+def test_a_connective_that_is_part_of_the_meaning_is_kept():
+    # 其中 ("of which") scopes what follows; it stays.
+    text = "其中，新能源汽车出口同比增长超过七成，成为拉动增长的主要力量。"
+    assert trim_lead(text, "zh") == text
