@@ -90,8 +90,10 @@ def key_phrase(
     for runs in sentences:
         for run in runs:  # its words, pairs, then triples (first seen wins ties)
             grams.extend(zip(run))
-            grams.extend(zip(run, run[1:], strict=False))
-            grams.extend(zip(run, run[1:], run[2:], strict=False))
+            if len(run) > 1:  # most runs are one or two words long
+                grams.extend(zip(run, run[1:], strict=False))
+                if len(run) > 2:
+                    grams.extend(zip(run, run[1:], run[2:], strict=False))
             for w in run:
                 if w not in seen:
                     term = w.lower() if zh else stem(w.lower())
