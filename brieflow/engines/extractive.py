@@ -200,12 +200,8 @@ class ExtractiveEngine:
             chosen.extend(picked)
             tf = Counter(doc)
 
-            def weight(term: str, tf=tf) -> float:
-                return (
-                    math.log1p(tf.get(term, 0))
-                    * seg_idf.get(term, 1.0)
-                    * reading.idf.get(term, 1.0)
-                )
+            def weight(term: str, tf=tf.get, seg=seg_idf.get, article=reading.idf.get) -> float:
+                return math.log1p(tf(term, 0)) * seg(term, 1.0) * article(term, 1.0)
 
             # The title names what the points say: phrases from the points and the theme's
             # next-best sentences (tagging every sentence of a long theme costs too much).
