@@ -25,20 +25,20 @@ def tfidf(terms: Iterable[str], weights: dict[str, float]) -> Vector:
     vec = {
         t: (_SUBLINEAR[c] if c < 8 else 1.0 + math.log(c)) * get(t, 1.0) for t, c in counts.items()
     }
-    norm = math.hypot(*vec.values())
-    if not norm:
-        return {}
-    for t in vec:  # in place: the vector is new
-        vec[t] /= norm
-    return vec
+    return _unit(vec)
 
 
 _SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, 8)]
 
 
-def normalize(vec: Vector) -> Vector:
+def _unit(vec: Vector) -> Vector:
+    """`vec` scaled to unit length in place (callers pass a vector they just built)."""
     norm = math.hypot(*vec.values())
-    return {t: v / norm for t, v in vec.items()} if norm else {}
+    if not norm:
+        return {}
+    for t in vec:
+        vec[t] /= norm
+    return vec
 
 
 def centroid(vectors: Iterable[Vector]) -> Vector:
@@ -46,7 +46,7 @@ def centroid(vectors: Iterable[Vector]) -> Vector:
     for vec in vectors:
         for t, v in vec.items():
             total[t] = total.get(t, 0.0) + v
-    return normalize(total)
+    return _unit(total)
 
 
 def cosine(a: Vector, b: Vector) -> float:

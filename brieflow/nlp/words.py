@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
 
@@ -42,55 +43,46 @@ def segment(text: str) -> list[str]:
 
 def tag(text: str) -> list[tuple[str, str]]:
     """jieba's words of a Chinese text with their part of speech (the dictionary's tag, or the
-    HMM's guess for a word the dictionary does not list): one pass for scoring and titles."""
+    HMM's guess for a word the dictionary does not list), for theme titles."""
     return rjieba.tag(text)
-
-
-# jieba token → its content word ("" for a stopword or punctuation). News repeats its words,
-# so one lookup replaces strip, lower, the stopword test and the regex; bounded by clearing.
-_ZH_TERMS: dict[str, str] = {}
-
-
-def _zh_term(token: str) -> str:
-    if len(_ZH_TERMS) > 200_000:
-        _ZH_TERMS.clear()
-    w = token.strip().lower()
-    term = w if w and w not in stopwords("zh") and _ZH_KEEP.search(w) else ""
-    _ZH_TERMS[token] = term
-    return term
 
 
 def words(text: str, language: str) -> list[str]:
     """Content words in order: lower-cased, stemmed (English), stopwords and punctuation gone."""
     if language == "zh":
-        out = []
-        for w in segment(text):
-            t = _ZH_TERMS.get(w)
-            if t is None:
-                t = _zh_term(w)
-            if t:
-                out.append(t)
-        return out
+        return _terms(segment(text), _ZH_TERMS, _zh_term)
+    return _terms(_EN_WORD.findall(text), _EN_TERMS, _en_term)
+
+
+# Token as written → its content word ("" for a stopword or punctuation), per language. News
+# repeats its words, so one lookup replaces lower-casing, the stopword test, the regex and the
+# stemmer; each cache is bounded by clearing it.
+_ZH_TERMS: dict[str, str] = {}
+_EN_TERMS: dict[str, str] = {}
+_CACHE_LIMIT = 200_000
+
+
+def _terms(tokens: list[str], cache: dict[str, str], term: Callable[[str], str]) -> list[str]:
     out = []
-    for w in _EN_WORD.findall(text):
-        t = _EN_TERMS.get(w)
+    for w in tokens:
+        t = cache.get(w)
         if t is None:
-            t = _en_term(w)
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            t = cache[w] = term(w)
         if t:
             out.append(t)
     return out
 
 
-_EN_TERMS: dict[str, str] = {}  # as _ZH_TERMS, for English tokens as written
+def _zh_term(token: str) -> str:
+    w = token.strip().lower()
+    return w if w and w not in stopwords("zh") and _ZH_KEEP.search(w) else ""
 
 
 def _en_term(token: str) -> str:
-    if len(_EN_TERMS) > 200_000:
-        _EN_TERMS.clear()
     t = token.lower().replace("’", "'")
-    term = "" if t in stopwords("en") or (len(t) == 1 and t.isalpha()) else stem(t)
-    _EN_TERMS[token] = term
-    return term
+    return "" if t in stopwords("en") or (len(t) == 1 and t.isalpha()) else stem(t)
 
 
 @lru_cache(maxsize=200_000)
