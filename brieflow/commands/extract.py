@@ -11,6 +11,7 @@ from ._common import (
     add_input_flags,
     read_stdin_if_needed,
     report_failures,
+    report_warning,
     settings_from,
     write_output,
 )
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     articles, failures, total = [], [], 0
     for item in items(args.sources, fmt=args.input_format, stdin=stdin, settings=settings):
         total += 1
+        report_warning(item.origin, item.warning)
         if item.error is not None:
             failures.append(item.error)
         else:
