@@ -40,6 +40,7 @@ def as_text(article: Article) -> str:
     for label, value in (
         ("title", article.title),
         ("source", article.source),
+        ("author", article.author),
         ("published", article.published),
         ("url", article.url),
         ("lang", article.language),

@@ -17,13 +17,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from xml.sax import SAXParseException
 
-import lxml.html
-
 from ..errors import BrieflowError, EmptyArticle, InputError
 from . import Item, register
 from .dates import normalize_published
-from .html import body_paragraphs, clean_paragraph, harvest_paragraphs, is_boilerplate
-from .paragraphs import split_paragraphs
+from .html import fragment_paragraphs
 from .text import article_from_paragraphs
 
 if TYPE_CHECKING:
@@ -152,19 +149,7 @@ def _content_html(entry: Any) -> str | None:
 
 
 def _paragraphs(content: str, title: str | None) -> list[str]:
-    if not re.search(r"<[a-zA-Z][^>]*>", content):
-        texts = split_paragraphs(content)
-    else:
-        tree = lxml.html.document_fromstring(f"<html><body><div>{content}</div></body></html>")
-        texts = harvest_paragraphs(tree) or split_paragraphs(tree.text_content())
-        if len(texts) <= 1:
-            texts = body_paragraphs(tree, title) or texts
-    out = []
-    for text in texts:
-        text = clean_paragraph(text)
-        if text and not is_boilerplate(text, title):
-            out.append(text)
-    return out
+    return fragment_paragraphs(content, title)
 
 
 def _plain(value: str) -> str:

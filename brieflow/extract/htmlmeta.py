@@ -23,6 +23,7 @@ class PageMeta:
     source: str | None = None
     published: str | None = None
     url: str | None = None
+    author: str | None = None
 
 
 def page_metadata(tree: lxml.html.HtmlElement, name: str = "") -> PageMeta:
@@ -36,6 +37,7 @@ def page_metadata(tree: lxml.html.HtmlElement, name: str = "") -> PageMeta:
         source=page_source(tree, metas, ld),
         published=page_published(tree, metas, ld),
         url=metas.get("og:url") or _canonical(tree),
+        author=page_author(tree, metas, ld),
     )
 
 
@@ -260,6 +262,63 @@ def _visible_text(el: lxml.html.HtmlElement) -> str:
 _BLOCKS = frozenset(
     {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "td", "tr", "span", "section", "article"}
 )
+
+
+# --- author --------------------------------------------------------------------------------
+
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "twitter:creator",
+)
+_AUTHOR_TEXT = (
+    # 记者 周原 · 作者：张三 (a Chinese name of two to four characters)
+    re.compile(
+        r"(?:(?:记者|記者)\s*[：:/|｜]?|(?:作者|撰文)\s*[：:/|｜])\s*(?P<name>[\u4e00-\u9fff·]{2,4})(?![\u4e00-\u9fff])"
+    ),
+    re.compile(
+        r"(?:^|[\s|｜（(【\[])(?:作者|文)\s*[：:/|｜]\s*(?P<name>[^\s|｜）)】\]，,。;；:：]{2,20})"
+    ),
+)
+_BY = re.compile(r"^\s*(by|von|par|por)\s+", re.I)
+_NOT_A_NAME = re.compile(r"^(https?://|www\.|@)|\d{4}|[<>{}]")
+
+
+def page_author(
+    tree: lxml.html.HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]]
+) -> str | None:
+    """Who wrote the article: JSON-LD author, an author meta tag, a byline element, else a
+    `作者：` / `记者：` line. Names only: URLs and profile links are skipped."""
+    candidates: list[Any] = []
+    value = _ld_value(ld, "author")
+    for v in value if isinstance(value, list) else [value]:
+        candidates.append(v.get("name") if isinstance(v, dict) else v)
+    if len(candidates) > 1:  # several authors: one line, in the page's order
+        names = [c.strip() for c in candidates if isinstance(c, str) and c.strip()]
+        candidates = [", ".join(names)] if names else []
+    candidates.extend(metas.get(k) for k in _AUTHOR_META)
+    for query in (
+        '//*[@rel="author" or @itemprop="author" or contains(@class, "author")]',
+        '//*[contains(@class, "byline")]',
+    ):
+        for el in tree.xpath(query):
+            if isinstance(el.tag, str) and el.tag not in ("meta", "link", "script", "img"):
+                candidates.append(_text(el))
+    body = tree.find(".//body")
+    if body is not None:
+        head_text = _visible_text(body)[:3000]
+        candidates.extend(m["name"] for p in _AUTHOR_TEXT if (m := p.search(head_text)))
+    for c in candidates:
+        if not isinstance(c, str):
+            continue
+        name = _BY.sub("", re.sub(r"\s+", " ", c)).strip(" ,|·")
+        if 2 <= len(name) <= 80 and not _NOT_A_NAME.search(name) and not _SITE_WORDS.search(name):
+            return name
+    return None
 
 
 # --- published -------------------------------------------------------------------------------
