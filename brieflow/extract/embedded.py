@@ -21,23 +21,25 @@ MAX_SCRIPT_CHARS = 5_000_000  # a bigger script is not parsed
 MAX_NODES = 200_000  # values visited in one JSON document
 MIN_BODY_WEIGHT = 120  # less body text than this is not an article
 
-# Lines a script-rendered shell shows until its script runs: never article text.
+# What a script-rendered shell shows until its script runs: never article text.
 _PLACEHOLDER = re.compile(
-    r"^[\s.…·。]*("
-    r"(正在)?加载中|(正在)?載入中|loading|please wait|请稍候|請稍候"
+    r"(正在)?加载中|(正在)?載入中|(正在)?加载|loading|please wait|请稍候|請稍候|请稍等"
     r"|(请|請)(开启|開啟|启用|啟用|打开|打開|允许|允許)\s*javascript.*"
     r"|(您的)?浏览器(不支持|未开启|禁用了?)\s*javascript.*"
     r"|(please\s+)?(enable|turn on|activate)\s+javascript.*"
     r"|you need to enable javascript.*|javascript (is )?(required|disabled).*"
-    r"|this (site|page|app) requires javascript.*"
-    r")[\s.…·。!！]*$",
+    r"|this (site|page|app) requires javascript.*",
     re.I,
 )
 
 
 def is_placeholder(text: str) -> bool:
-    """True for a line a page shows while its script has not run ("加载中…", "Loading...")."""
-    return bool(_PLACEHOLDER.match(text.strip())) and len(text.strip()) <= 200
+    """True for a line a page shows while its script has not run ("加载中…", "Loading...",
+    "Please enable JavaScript"): nothing but such phrases and punctuation."""
+    line = text.strip()
+    if not line or len(line) > 200 or not _PLACEHOLDER.search(line):
+        return False
+    return not re.sub(r"[\W_]+", "", _PLACEHOLDER.sub("", line))
 
 
 @dataclass(frozen=True)

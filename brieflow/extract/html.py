@@ -20,7 +20,7 @@ from ..errors import EmptyArticle, InputError
 from ..models import Article
 from . import Item, register
 from .dates import normalize_published
-from .embedded import Embedded, body_weight, embedded_article, is_placeholder
+from .embedded import Embedded, embedded_article, is_placeholder
 from .htmlbytes import decode_html
 from .htmlmeta import page_metadata
 from .paragraphs import split_paragraphs
@@ -327,12 +327,16 @@ def read_html(data: bytes, name: str) -> tuple[Article, str]:
     if dom_weight < _THIN_BODY:
         # A script-rendered shell: its article may sit in embedded JSON.
         found = embedded_article(tree)
-        if found is not None and dom_weight < 0.4 * body_weight(found):
-            from_data = fragment_paragraphs(found.body, meta.title or found.title)
-            if from_data:
-                paragraphs, where = from_data, found.where
-            else:
-                found = None
+        from_data = fragment_paragraphs(found.body, found.title) if found else []
+        data_weight = text_weight(" ".join(from_data))
+        # The data's body wins when the page shows much less of it, or the same text run
+        # together in fewer paragraphs (trafilatura may read JSON-LD articleBody as one block).
+        if from_data and (
+            dom_weight < 0.4 * data_weight
+            or (data_weight >= 0.9 * dom_weight and len(from_data) > len(paragraphs))
+        ):
+            assert found is not None
+            paragraphs, where = from_data, found.where
         else:
             found = None
     if not paragraphs:
@@ -343,7 +347,7 @@ def read_html(data: bytes, name: str) -> tuple[Article, str]:
         )
     title, source, published, author = meta.title, meta.source, meta.published, meta.author
     if found is not None:
-        title = title or found.title
+        title = found.title or title  # a shell's <title> is often just the site's name
         source = source or found.source
         published = published or normalize_published(found.published)
         author = author or found.author

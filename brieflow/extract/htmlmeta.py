@@ -158,28 +158,77 @@ def page_title(
     ld: list[dict[str, Any]],
     site_names: list[str],
 ) -> str | None:
-    """og:title, else the page's headline <h1>, else <title>, with site names removed."""
+    """The headline the page's own places agree on: og:title (or twitter:title), JSON-LD
+    headline, the <h1>s and <title> (site names removed) each vote for the others that say the
+    same thing; the best-supported one wins, ties going to the earlier place in that list.
+
+    Why agreement: each place is wrong on some portals — og:title keeps a site suffix or
+    carries a shorter social headline, a logo is the first <h1>, <title> carries the section —
+    but two places rarely agree on the same wrong text. The winner is returned as written
+    (its own punctuation, full-width `！` `：`, and spacing), whitespace runs collapsed.
+    """
     head_title = ""
     if (t := tree.find(".//title")) is not None:
         head_title = _text(t)
+    sites = {s.lower() for s in site_names} | {s.lower() for s in site_suffixes(head_title)}
+    # (text, place) in order of preference on a tie
+    places: list[tuple[str, str]] = []
     for key in ("og:title", "twitter:title"):
         if metas.get(key):
-            return strip_site_suffix(metas[key], site_names)
-    # A logo <h1> ("凤凰网财经") also appears in <title>, but only as a site segment.
-    sites = set(site_suffixes(head_title)) if head_title else set()
-    h1s = [h for h in (_text(h) for h in tree.iter("h1")) if len(h) >= 4 and h not in sites]
-    in_title = [h for h in h1s if head_title and h in head_title]
-    if in_title:
-        return max(in_title, key=len)
+            places.append((strip_site_suffix(_collapse(metas[key]), site_names), "og"))
+            break
     headline = _ld_value(ld, "headline")
     if isinstance(headline, str) and headline.strip():
-        return headline.strip()
-    if h1s:
-        return h1s[0]
+        places.append((strip_site_suffix(_collapse(headline), site_names), "ld"))
+    for h in tree.iter("h1"):
+        text = _text(h)
+        if len(text) >= 4:
+            places.append((text, "h1"))
     if head_title:
-        parts = [p.strip() for p in _SEPARATORS.split(head_title) if p.strip()]
-        return max(parts, key=len) if parts else head_title
-    return None
+        places.append((strip_site_suffix(head_title, site_names), "title"))
+    places = [(t, p) for t, p in places if t and t.lower() not in sites and len(t) <= 300]
+    if not places:
+        return None
+    keys = [_title_key(t) for t, _ in places]
+
+    def support(i: int) -> float:
+        score = 0.0
+        for j, other in enumerate(keys):
+            if j == i or places[j][1] == places[i][1]:
+                continue
+            if other == keys[i]:
+                score += 1.0
+            elif keys[i] and keys[i] in other:
+                score += 0.5  # the other place adds a suffix or a section name
+        if head_title and keys[i] and keys[i] in _title_key(head_title):
+            score += 0.25  # the raw <title> carries it (before suffix removal)
+        return score
+
+    scores = [support(i) for i in range(len(places))]
+    best = max(range(len(places)), key=lambda i: (scores[i], -i))
+    if scores[best] == 0:
+        # Nothing agrees: og:title or JSON-LD if given, else the first <h1>, else <title>'s
+        # longest segment (a section-first <title> such as "财经 | 标题 | 网站").
+        kind = places[0][1]
+        if kind == "title":
+            parts = [p.strip() for p in _SEPARATORS.split(head_title) if p.strip()]
+            return max(parts, key=len) if parts else head_title
+        return places[0][0]
+    # The visible <h1> spells the agreed headline as published (full-width ！ where og:title
+    # may have !): same words, its surface wins.
+    for (text, place), key in zip(places, keys, strict=True):
+        if place == "h1" and key == keys[best]:
+            return text
+    return places[best][0]
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _title_key(text: str) -> str:
+    """What two headlines must share to agree: letters, digits and Han, case folded."""
+    return re.sub(r"[\W_]+", "", text).casefold()
 
 
 # --- source ----------------------------------------------------------------------------------
