@@ -94,7 +94,7 @@ def test_window_data_with_epoch_time() -> None:
     paragraphs, where, article = _paras(page)
     assert paragraphs == ZH
     assert where == "window.DATA"
-    assert article.published == "2025-09-07 11:02"  # an epoch number is UTC
+    assert article.published == "2025-09-07 11:02+00:00"  # an epoch number is UTC
 
 
 def test_json_ld_article_body_when_the_dom_asks_for_javascript() -> None:

@@ -138,7 +138,7 @@ def test_every_item_with_text_is_kept_whatever_its_link_does() -> None:
     assert refused_item.warning.startswith(f"could not read {refused} (")
     assert refused_item.article.title == "Teaser, refused"
     assert refused_item.article.url == refused
-    assert refused_item.article.published == "2025-09-10 09:30"
+    assert refused_item.article.published == "2025-09-10 09:30+08:00"
 
     # The page gives less than the item: the item's text wins.
     assert (

@@ -86,6 +86,7 @@ _TIME_KEYS = (
     "date",
     "time",
 )
+_TIME_KEY = re.compile(r"^(p|pub|publish|post|release|create)[_-]?(time|date)", re.I)
 _SOURCE_KEYS = ("source", "sourceName", "source_name", "mediaName", "media_name", "media")
 _AUTHOR_KEYS = ("author", "authorName", "author_name", "writer", "byline")
 _ASSIGNED = re.compile(
@@ -178,6 +179,10 @@ def _article(node: dict[str, Any], where: str) -> Embedded | None:
         return None
     title = _first_str(node, _TITLE_KEYS)
     published = next((node[k] for k in _TIME_KEYS if node.get(k) not in (None, "")), None)
+    if published is None:  # "ptime", "pubtimeStr", "post_date": a key that names a time
+        published = next(
+            (v for k, v in node.items() if _TIME_KEY.search(k) and isinstance(v, str | int)), None
+        )
     if title is None and published is None:
         return None
     if title is not None and title.strip() == body.strip():

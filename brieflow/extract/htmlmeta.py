@@ -14,7 +14,7 @@ from typing import Any
 
 import lxml.html
 
-from .dates import normalize_published
+from .dates import instant, normalize_published
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,12 @@ def page_metadata(tree: lxml.html.HtmlElement, name: str = "") -> PageMeta:
     ld = _json_ld(tree)
     site_names = [v for v in (metas.get("og:site_name"), _ld_publisher(ld)) if v]
     title = page_title(tree, metas, ld, site_names)
+    url = metas.get("og:url") or _canonical(tree)
     return PageMeta(
         title=title,
         source=page_source(tree, metas, ld),
-        published=page_published(tree, metas, ld),
-        url=metas.get("og:url") or _canonical(tree),
+        published=page_published(tree, metas, ld, url),
+        url=url,
         author=page_author(tree, metas, ld),
     )
 
@@ -186,7 +187,15 @@ def page_title(
             places.append((text, "h1"))
     if head_title:
         places.append((strip_site_suffix(head_title, site_names), "title"))
+        head = _SEPARATORS.split(head_title.strip())[0].strip()
+        if head != places[-1][0]:  # "Headline | Section | Author": the first segment too
+            places.append((head, "title-head"))
+    # An article's headline may be an <h2> (blogs whose <h1> is the site's name): heard only
+    # when another place agrees with it.
+    seconds = [(t, "h2") for t in (_text(h) for h in tree.iter("h2")) if len(t) >= 4][:10]
     places = [(t, p) for t, p in places if t and t.lower() not in sites and len(t) <= 300]
+    seconds = [(t, p) for t, p in seconds if t.lower() not in sites and len(t) <= 300]
+    places += seconds
     if not places:
         return None
     keys = [_title_key(t) for t, _ in places]
@@ -194,7 +203,15 @@ def page_title(
     def support(i: int) -> float:
         score = 0.0
         for j, other in enumerate(keys):
-            if j == i or places[j][1] == places[i][1]:
+            if (
+                j == i
+                or places[j][1] == places[i][1]
+                or {places[j][1], places[i][1]}
+                == {
+                    "title",
+                    "title-head",
+                }
+            ):
                 continue
             if other == keys[i]:
                 score += 1.0
@@ -204,11 +221,12 @@ def page_title(
             score += 0.25  # the raw <title> carries it (before suffix removal)
         return score
 
-    scores = [support(i) for i in range(len(places))]
+    scores = [support(i) if places[i][1] != "h2" else support(i) - 0.01 for i in range(len(places))]
     best = max(range(len(places)), key=lambda i: (scores[i], -i))
     if scores[best] == 0:
         # Nothing agrees: og:title or JSON-LD if given, else the first <h1>, else <title>'s
         # longest segment (a section-first <title> such as "财经 | 标题 | 网站").
+        places = [pl for pl in places if pl[1] not in ("h2", "title-head")] or places
         kind = places[0][1]
         if kind == "title":
             parts = [p.strip() for p in _SEPARATORS.split(head_title) if p.strip()]
@@ -364,7 +382,7 @@ def page_author(
     for c in candidates:
         if not isinstance(c, str):
             continue
-        name = _BY.sub("", re.sub(r"\s+", " ", c)).strip(" ,|·")
+        name = _BY.sub("", re.sub(r"\s+", " ", c)).strip(" ,|·—–-")
         if 2 <= len(name) <= 80 and not _NOT_A_NAME.search(name) and not _SITE_WORDS.search(name):
             return name
     return None
@@ -402,47 +420,135 @@ _TIME_CLASS = re.compile(
 )
 
 
+_ARTICLE_TYPES = re.compile(r"article|posting|report", re.I)
+# Containers of other items' times: related lists, sidebars, rankings, comments, footers.
+_ELSEWHERE_TAGS = frozenset({"a", "li", "aside", "footer", "nav"})
+_ELSEWHERE = re.compile(
+    r"related|relate|recommend|sidebar|side-bar|aside|rank|hot|list|comment|footer|more|next|prev",
+    re.I,
+)
+_TIME_LABEL = re.compile(
+    r"(?:发布时间|發佈時間|發布時間|发布于|發佈於|发表时间|发表于|發表於|时间|時間|日期|published|posted)"
+    r"\s*[：:]?\s*(?P<when>[^\n]{6,40})",
+    re.I,
+)
+_URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})[-/]?(?:0[1-9]|1[0-2])[-/]?(?:[0-2]\d|3[01])?(?:/|\b)"
+)
+
+
+def _elsewhere(el: lxml.html.HtmlElement) -> bool:
+    """True when `el` sits in a list of other items (related news, a sidebar, comments)."""
+    if (el.get("itemprop") or "").lower() in ("datepublished", "datecreated"):
+        return False
+    node = el
+    for _ in range(12):
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html", "article"):
+            return False  # reached the article (its own aside holds its own byline) or the top
+        if node.tag in _ELSEWHERE_TAGS:
+            return True
+        label = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if label.strip() and _ELSEWHERE.search(label):
+            return True
+    return False
+
+
+def _ld_articles(ld: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """JSON-LD objects, the article itself (a NewsArticle, BlogPosting, …) first."""
+
+    def is_article(obj: dict[str, Any]) -> bool:
+        kind = obj.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        return any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds)
+
+    return [o for o in ld if is_article(o)] + [o for o in ld if not is_article(o)]
+
+
 def page_published(
-    tree: lxml.html.HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]]
+    tree: lxml.html.HtmlElement,
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    url: str | None = None,
 ) -> str | None:
-    """The publication time from meta tags, JSON-LD, <time>, or the text by the headline.
+    """The publication time of this article: meta tags, the JSON-LD article's datePublished, a
+    `发布时间：` line, <time> and time-classed elements outside lists of other items (related
+    news, sidebars), or the text by the headline. A time without a year ("09-07 19:02") takes
+    the page's year (from its URL or another full date on it).
 
     The first time with minutes wins; a date-only value is kept only when no source on the
     page gives the minutes of that same day. Relative times ("3 hours ago") are never used.
     """
-    candidates: list[str] = []
-
-    def add(value: object) -> None:
-        if (v := normalize_published(value)) is not None:
-            candidates.append(v)
-
-    for key in _TIME_META:
-        if key in metas:
-            add(metas[key])
-    for key in ("datePublished", "dateCreated", "uploadDate"):
-        add(_ld_value(ld, key))
-    for t in tree.iter("time"):
-        add(t.get("datetime") or _text(t))
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "html", "body", "head"):
-            continue
-        label = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _TIME_CLASS.search(label):
-            text = _text(el)
-            if len(text) <= 120:
-                add(text)
     body = tree.find(".//body")
-    if body is not None:
-        head_text = _visible_text(body)[:3000]
+    head_text = _visible_text(body)[:3000] if body is not None else ""
+    year: int | None = None
+
+    def gather(year: int | None) -> list[str]:
+        candidates: list[str] = []
+
+        def add(value: object) -> None:
+            if (v := normalize_published(value, year=year)) is not None:
+                candidates.append(v)
+
+        for key in _TIME_META:
+            if key in metas:
+                add(metas[key])
+        for obj in _ld_articles(ld):
+            for key in ("datePublished", "dateCreated", "uploadDate"):
+                if obj.get(key):
+                    add(obj[key])
+                    break
+        if m := _TIME_LABEL.search(head_text):
+            add(m["when"])
+        for t in tree.iter("time"):
+            if not _elsewhere(t):
+                add(t.get("datetime") or _text(t))
+        for el in tree.iter():
+            if not isinstance(el.tag, str) or el.tag in ("script", "style", "html", "body", "head"):
+                continue
+            label = f"{el.get('class') or ''} {el.get('id') or ''}"
+            if _TIME_CLASS.search(label) and not _elsewhere(el):
+                text = _text(el)
+                if len(text) <= 120:
+                    add(text)
         for line in head_text.split("\n"):
             if len(line.strip()) <= 80:
                 add(line)
+        return candidates
+
+    candidates = gather(None)
+    if not any(len(c) > 10 for c in candidates):
+        # No full time: a year-less "09-07 19:02" may be there, with the year from the page.
+        if m := _URL_DATE.search(url or ""):
+            year = int(m["y"])
+        elif candidates:
+            year = int(candidates[0][:4])
+        if year is not None:
+            candidates = gather(year) or candidates
     if not candidates:
         return None
     first = candidates[0]
     if len(first) > 10:
-        return first
+        return _local(first, candidates)
     for c in candidates:
         if c.startswith(first) and len(c) > 10:
-            return c
+            return _local(c, candidates)
     return first
+
+
+def _local(chosen: str, candidates: list[str]) -> str:
+    """`chosen`, or the same moment as the page printed it in its own zone: a UTC time in the
+    meta tags ("10:00+00:00") is a conversion; the byline's "6:00 AM EDT" is the wall time as
+    published."""
+    moment = instant(chosen)
+    if moment is None or not chosen.endswith("+00:00"):
+        return chosen
+    for c in candidates:
+        other = instant(c)
+        if (
+            other is not None
+            and not c.endswith("+00:00")
+            and abs((other - moment).total_seconds()) < 60
+        ):
+            return c
+    return chosen
