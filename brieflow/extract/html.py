@@ -21,6 +21,7 @@ from ..models import Article
 from . import Item, register
 from .dates import normalize_published
 from .embedded import Embedded, embedded_article, is_placeholder
+from .furniture import FURNITURE_LABEL, FURNITURE_LABEL_MAX, drop_author_box, is_english_furniture
 from .htmlbytes import decode_html
 from .htmlmeta import page_metadata
 from .paragraphs import split_paragraphs
@@ -107,14 +108,19 @@ def body_paragraphs(tree: lxml.html.HtmlElement, title: str | None) -> list[str]
     paragraphs = _clean(_trafilatura_paragraphs(_without_furniture(tree)), title)
     if not paragraphs:
         paragraphs = _clean(harvest_paragraphs(tree), title)
-    return paragraphs
+    return drop_author_box(paragraphs)
 
 
 def _clean(texts: list[str], title: str | None) -> list[str]:
     out: list[str] = []
     for text in texts:
         text = clean_paragraph(text)
-        if text and not is_boilerplate(text, title) and re.search(r"\w", text):
+        if (
+            text
+            and not is_boilerplate(text, title)
+            and not is_english_furniture(text)
+            and re.search(r"\w", text)
+        ):
             out.append(text)
     return out
 
@@ -192,7 +198,10 @@ def _without_furniture(tree: lxml.html.HtmlElement) -> str:
             el.get(a) or "" for a in ("class", "id", "data-component", "data-gu-name", "role")
         ).lower()
         parts = set(re.split(r"[\s_-]+", label))
-        if parts & _FURNITURE_PARTS and len(el.text_content() or "") <= _FURNITURE_MAX:
+        size = len(el.text_content() or "")
+        if (parts & _FURNITURE_PARTS and size <= _FURNITURE_MAX) or (
+            size <= FURNITURE_LABEL_MAX and FURNITURE_LABEL.search(label)
+        ):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
