@@ -160,3 +160,33 @@ def test_author_in_extract_json(tmp_path, capsys) -> None:
 def test_author_from_the_page(snippet: str, author: str | None) -> None:
     html = f"<html><head><title>工业增加值</title></head><body>{snippet}{BODY}</body></html>"
     assert _article(html).author == author
+
+
+def test_the_site_header_date_of_today_is_not_the_article_time() -> None:
+    html = (
+        "<html><head><title>工业增加值增长5.2%_示例网</title></head><body>"
+        "<div class='top'>2025年12月02日 星期二</div>"
+        "<h1>工业增加值增长5.2%</h1><p class='src'>示例网 2019年9月7日 19:02</p>"
+        f"{BODY}</body></html>"
+    )
+    assert _article(html).published == "2019-09-07 19:02"
+
+
+def test_an_event_time_in_the_text_is_not_the_publication_time() -> None:
+    html = (
+        "<html><head><title>展会将开幕_示例网</title></head><body><h1>展会将开幕</h1>"
+        "<div class='info'>2025-09-01 10:30 来源：示例网</div><div class='content'>"
+        "<p>活动时间：2025年10月1日 09:00</p>"
+        "<p>第二十届国际工业博览会将于十月在上海开幕，预计参展企业超过两千家。</p></div>"
+        "</body></html>"
+    )
+    assert _article(html).published == "2025-09-01 10:30"
+
+
+def test_headline_in_a_title_classed_div_when_title_agrees() -> None:
+    html = (
+        "<html><head><title>央行宣布降准：释放资金1万亿-财经频道-示例网</title></head><body>"
+        "<div class='logo'>示例网</div><div class='article-title'>央行宣布降准：释放资金1万亿</div>"
+        f"{BODY}</body></html>"
+    )
+    assert _article(html).title == "央行宣布降准：释放资金1万亿"

@@ -153,6 +153,13 @@ def site_suffixes(title: str) -> list[str]:
     return [p.strip() for p in parts[1:] if p.strip() and len(p.strip()) <= 24]
 
 
+_TITLE_CLASS = re.compile(
+    r"(^|[-_\s])(article|main|news|detail|content|art|post|entry|page|text)?[-_]?"
+    r"(title|headline|biaoti)($|[-_\s])",
+    re.I,
+)
+
+
 def page_title(
     tree: lxml.html.HtmlElement,
     metas: dict[str, str],
@@ -193,6 +200,13 @@ def page_title(
     # An article's headline may be an <h2> (blogs whose <h1> is the site's name): heard only
     # when another place agrees with it.
     seconds = [(t, "h2") for t in (_text(h) for h in tree.iter("h2")) if len(t) >= 4][:10]
+    # Portals that set the headline in a <div class="article-title"> rather than a heading.
+    for el in tree.iter("div", "p", "span", "strong", "td"):
+        label = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if _TITLE_CLASS.search(label) and 4 <= len(text := _text(el)) <= 120:
+            seconds.append((text, "h2"))
+            if len(seconds) >= 20:
+                break
     places = [(t, p) for t, p in places if t and t.lower() not in sites and len(t) <= 300]
     seconds = [(t, p) for t, p in seconds if t.lower() not in sites and len(t) <= 300]
     places += seconds
@@ -428,10 +442,12 @@ _ELSEWHERE = re.compile(
     re.I,
 )
 _TIME_LABEL = re.compile(
-    r"(?:发布时间|發佈時間|發布時間|发布于|發佈於|发表时间|发表于|發表於|时间|時間|日期|published|posted)"
+    r"(?:发布时间|發佈時間|發布時間|发布于|發佈於|发表时间|发表于|發表於|published|posted)"
     r"\s*[：:]?\s*(?P<when>[^\n]{6,40})",
     re.I,
 )
+# A page header's "today": 2025年12月02日 星期二 (a date without minutes, beside a weekday).
+_TODAY = re.compile(r"(星期|周|週|礼拜)[一二三四五六日天]|今天|今日")
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d{2})[-/]?(?:0[1-9]|1[0-2])[-/]?(?:[0-2]\d|3[01])?(?:/|\b)"
 )
@@ -498,8 +514,10 @@ def page_published(
                 if obj.get(key):
                     add(obj[key])
                     break
-        if m := _TIME_LABEL.search(head_text):
-            add(m["when"])
+        for line in head_text.split("\n"):
+            if len(line.strip()) <= 80 and (m := _TIME_LABEL.search(line)):
+                add(m["when"])
+                break
         for t in tree.iter("time"):
             if not _elsewhere(t):
                 add(t.get("datetime") or _text(t))
@@ -513,6 +531,8 @@ def page_published(
                     add(text)
         for line in head_text.split("\n"):
             if len(line.strip()) <= 80:
+                if _TODAY.search(line) and len(normalize_published(line, year=year) or "") == 10:
+                    continue  # the site header's date of today, not the article's
                 add(line)
         return candidates
 
