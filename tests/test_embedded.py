@@ -193,3 +193,14 @@ def test_cli_brief_of_a_shell_page_is_one_clear_error(tmp_path, capsys) -> None:
         f"brieflow: error: {path}: no article text found in the page (the page may need "
         "JavaScript to show its text; save it from a browser instead)"
     ]
+
+
+@pytest.mark.parametrize("depth", [900, 100_000])
+def test_deeply_nested_json_ld_on_a_normal_page_is_skipped(depth: int) -> None:
+    page = _page(
+        "<article>" + "".join(f"<p>{p}</p>" for p in EN) + "</article>",
+        '<script type="application/ld+json">' + "[" * depth + "]" * depth + "</script>",
+    )
+    paragraphs, where, _ = _paras(page)
+    assert paragraphs == EN
+    assert where == "page"

@@ -15,6 +15,7 @@ from typing import Any
 import lxml.html
 
 from .dates import instant, normalize_published
+from .embedded import MAX_SCRIPT_CHARS
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,12 @@ def _json_ld(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
                 walk(value["@graph"])
 
     for script in tree.xpath('//script[@type="application/ld+json"]'):
+        text = script.text_content() or ""
+        if len(text) > MAX_SCRIPT_CHARS:
+            continue
         try:
-            walk(json.loads(script.text_content() or ""))
-        except ValueError:
+            walk(json.loads(text))
+        except (ValueError, RecursionError):  # broken, or nested past Python's limit
             continue
     return found
 
