@@ -342,7 +342,7 @@ def read_html(data: bytes, name: str) -> tuple[Article, str]:
         # together in fewer paragraphs (trafilatura may read JSON-LD articleBody as one block).
         if from_data and (
             dom_weight < 0.4 * data_weight
-            or (data_weight >= 0.9 * dom_weight and len(from_data) > len(paragraphs))
+            or (len(paragraphs) <= 1 < len(from_data) and data_weight >= 0.9 * dom_weight)
         ):
             assert found is not None
             paragraphs, where = from_data, found.where
