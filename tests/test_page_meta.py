@@ -54,11 +54,26 @@ def test_offset_left_out_on_request_and_wall_time() -> None:
     assert wall_time(None) is None
 
 
+def test_the_article_time_in_its_own_meta_list() -> None:
+    html = (
+        "<html><head><title>工业增加值增长5.2%_示例网</title></head><body>"
+        "<h1>工业增加值增长5.2%</h1><ul class='list-inline'><li class='date'>2019-09-07 19:02"
+        "</li><li>来源：<a href='/'>示例网</a></li></ul>"
+        "<div class='side'><span class='time'>2025-09-09 10:00</span></div>"
+        f"{BODY}</body></html>"
+    )
+    assert _article(html).published == "2019-09-07 19:02"
+
+
 def test_the_article_time_not_a_related_item_or_sidebar() -> None:
     html = (
         "<html><head><title>工业增加值增长5.2%_示例网</title></head><body>"
-        "<ul class='news-list'><li><a href='/b'>另一条新闻</a> <span class='time'>"
-        "2025-09-09 10:00</span></li></ul>"
+        "<ul class='news-list'>"
+        + "".join(
+            f"<li><a href='/{n}'>另一条新闻{n}</a> <span class='time'>2025-09-0{n} 10:00</span></li>"
+            for n in (7, 8, 9)
+        )
+        + "</ul>"
         "<aside><time datetime='2025-09-08T08:00:00+08:00'>9月8日</time></aside>"
         "<h1>工业增加值增长5.2%</h1><div class='info'>2019-09-07 19:02:26 来源：示例网</div>"
         f"{BODY}</body></html>"

@@ -440,11 +440,33 @@ _TIME_CLASS = re.compile(
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report", re.I)
 # Containers of other items' times: related lists, sidebars, rankings, comments, footers.
-_ELSEWHERE_TAGS = frozenset({"a", "li", "aside", "footer", "nav"})
-_ELSEWHERE = re.compile(
-    r"related|relate|recommend|sidebar|side-bar|aside|rank|hot|list|comment|footer|more|next|prev",
-    re.I,
+# Containers of other items' times: related lists, sidebars, rankings, comments, footers.
+_ELSEWHERE_TAGS = frozenset({"a", "aside", "footer", "nav"})
+_ELSEWHERE_WORDS = frozenset(
+    {
+        "related",
+        "relate",
+        "recommend",
+        "recommended",
+        "sidebar",
+        "side",
+        "aside",
+        "rank",
+        "ranking",
+        "hot",
+        "comment",
+        "comments",
+        "footer",
+        "more",
+        "next",
+        "prev",
+        "tuijian",
+        "xiangguan",
+        "remen",
+        "paihang",
+    }
 )
+_ELSEWHERE_PREFIXES = ("related", "recommend", "sidebar", "comment", "hotnews", "morenews")
 _TIME_LABEL = re.compile(
     r"(?:发布时间|發佈時間|發布時間|发布于|發佈於|发表时间|发表于|發表於|published|posted)"
     r"\s*[：:]?\s*(?P<when>[^\n]{6,40})",
@@ -458,7 +480,8 @@ _URL_DATE = re.compile(
 
 
 def _elsewhere(el: lxml.html.HtmlElement) -> bool:
-    """True when `el` sits in a list of other items (related news, a sidebar, comments)."""
+    """True when `el` sits among other items: a related or ranking list, a sidebar, comments, a
+    footer, a link (an item's teaser), or a list whose items are links."""
     if (el.get("itemprop") or "").lower() in ("datepublished", "datecreated"):
         return False
     node = el
@@ -468,9 +491,15 @@ def _elsewhere(el: lxml.html.HtmlElement) -> bool:
             return False  # reached the article (its own aside holds its own byline) or the top
         if node.tag in _ELSEWHERE_TAGS:
             return True
-        label = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if label.strip() and _ELSEWHERE.search(label):
+        label = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        words = set(re.split(r"[\s_-]+", label)) - {""}
+        if words & _ELSEWHERE_WORDS or any(w.startswith(_ELSEWHERE_PREFIXES) for w in words):
             return True
+        if node.tag in ("ul", "ol") or "list" in words:
+            # A list of links is a list of other items; an article's meta list is not.
+            linked = sum(1 for child in node if child.find(".//a") is not None)
+            if linked >= 3:
+                return True
     return False
 
 
