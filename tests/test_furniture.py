@@ -77,6 +77,8 @@ def test_page_with_caption_pull_quote_calls_to_action_and_author_box() -> None:
         f"<p>{p[2]}</p>"
         "<div class='newsletter-signup'><p>Sign up for our free morning newsletter</p>"
         "<button>Subscribe</button></div>"
+        "<h3 class='video-title'>Can you guess what riders think of the plan?</h3>"
+        "<div class='video-placeholder'><iframe src='v.html'></iframe></div>"
         f"<p>{p[3]}</p>"
         "<div class='author-bio'><p>Ann Lee covers transport for Example News.</p></div>"
         "</article></body></html>"

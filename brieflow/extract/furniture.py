@@ -17,7 +17,7 @@ FURNITURE_LABEL = re.compile(
     r"pull-?quote|pullout|author-?(bio|box|info|card|details|footer)|contributor-?bio|about-?author"
     r"|newsletter|sign-?up|subscribe|subscription|read-?more|more-?stories|recirc|promo\b"
     r"|inline-?ad\b|ad-?slot|advert|caption|image-?credit|photo-?credit|credit\b"
-    r"|social-?(links|share)|share-?tools",
+    r"|social-?(links|share)|share-?tools|video-?(title|player|placeholder|caption|embed)",
     re.I,
 )
 FURNITURE_LABEL_MAX = 600  # characters of text: a body container is never this small
