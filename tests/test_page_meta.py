@@ -205,3 +205,12 @@ def test_headline_in_a_title_classed_div_when_title_agrees() -> None:
         f"{BODY}</body></html>"
     )
     assert _article(html).title == "央行宣布降准：释放资金1万亿"
+
+
+def test_a_short_label_inside_the_headline_is_not_the_headline() -> None:
+    html = (
+        "<html><head><meta property='og:title' content='独家｜示例公司宣布收购两家芯片设计企业'>"
+        "<title>独家｜示例公司宣布收购两家芯片设计企业_示例网</title></head><body>"
+        f"<h1>独家｜示例公司宣布收购两家芯片设计企业</h1><h2>独家</h2>{BODY}</body></html>"
+    )
+    assert _article(html).title == "独家｜示例公司宣布收购两家芯片设计企业"

@@ -233,7 +233,7 @@ def page_title(
                 continue
             if other == keys[i]:
                 score += 1.0
-            elif keys[i] and keys[i] in other:
+            elif keys[i] and keys[i] in other and len(keys[i]) >= 0.4 * len(other):
                 score += 0.5  # the other place adds a suffix or a section name
         if head_title and keys[i] and keys[i] in _title_key(head_title):
             score += 0.25  # the raw <title> carries it (before suffix removal)
