@@ -39,6 +39,8 @@ def _article(html: str, name: str = "page.html") -> Article:
         ("2019-09-07T19:02:26+0800", None, "2019-09-07 19:02+08:00"),
         ("Published Fri, Aug 1 2025 9:05 AM EDT", None, "2025-08-01 09:05-04:00"),
         ("Fri 1 Aug 2025 06.00 BST", None, "2025-08-01 06:00+01:00"),
+        ("Updated 6:12 AM EDT, Fri August 1, 2025", None, "2025-08-01 06:12-04:00"),
+        ("Published 11:03 PM, Thu July 31, 2025", None, "2025-07-31 23:03"),
         ("Aug. 1, 2025, 8:41 a.m. ET", None, "2025-08-01 08:41"),  # ET: EDT or EST? not said
         (1567854146, None, "2019-09-07 11:02+00:00"),
     ],

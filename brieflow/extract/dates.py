@@ -83,6 +83,14 @@ _CLOCK = (
     r"(?P<ampm>[ap]\.?m\.?)?)?"
 )
 _ENGLISH = [
+    # the clock first, as CNN prints it: "Updated 6:12 AM EDT, Fri August 1, 2025"
+    re.compile(
+        r"\b(?P<H>\d{1,2})[:.](?P<M>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?(?P<zone>\s*(?-i:[A-Z]{2,4}))?"
+        r",?\s+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+        + _MONTH
+        + r"\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})",
+        re.I,
+    ),
     # August 1, 2025 6:12 AM UTC · Aug. 1, 2025, 8:41 a.m. ET
     re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})" + _CLOCK, re.I),
     # 1 August 2025 · Fri 1 Aug 2025 06.00 BST
@@ -176,7 +184,10 @@ def normalize_published(
                         return f"{y:04d}-{month:02d}-{d:02d}"
                     h = h % 12 + (12 if pm else 0)
                 if h < 24 and mi < 60:
-                    tz = _offset(text, m.end()) if keep_offset else ""
+                    # The zone follows the clock: after the year, or before the date.
+                    clock_end = m.end("ampm") if m["ampm"] else m.end("M")
+                    at = clock_end if "zone" in m.groupdict() else m.end()
+                    tz = _offset(text, at) if keep_offset else ""
                     return f"{y:04d}-{month:02d}-{d:02d} {h:02d}:{mi:02d}{tz}"
             return f"{y:04d}-{month:02d}-{d:02d}"
     if year is not None and (m := _NO_YEAR.search(text)):
