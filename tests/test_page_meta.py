@@ -216,3 +216,15 @@ def test_a_short_label_inside_the_headline_is_not_the_headline() -> None:
         f"<h1>独家｜示例公司宣布收购两家芯片设计企业</h1><h2>独家</h2>{BODY}</body></html>"
     )
     assert _article(html).title == "独家｜示例公司宣布收购两家芯片设计企业"
+
+
+def test_a_saved_page_keeps_its_article_time_not_the_save_time() -> None:
+    html = (
+        "<!DOCTYPE html> <!--\n Page saved with SingleFile \n url: https://news.example.com/a"
+        " \n saved date: Tue Dec 02 2025 10:00:00 GMT+0800 (China Standard Time)\n-->"
+        "<html><head><meta name='savepage-date' content='Tue Dec 02 2025 10:00:00 GMT+0800'>"
+        "<title>工业增加值增长5.2%_示例网</title></head><body><h1>工业增加值增长5.2%</h1>"
+        f"<div class='info'>2019-09-07 19:02:26 来源：示例网</div>{BODY}"
+        "<script>var buildTime = '2025-12-01 23:59:59';</script></body></html>"
+    )
+    assert _article(html).published == "2019-09-07 19:02"
