@@ -72,7 +72,7 @@ def test_the_article_time_not_a_related_item_or_sidebar() -> None:
         "<html><head><title>工业增加值增长5.2%_示例网</title></head><body>"
         "<ul class='news-list'>"
         + "".join(
-            f"<li><a href='/{n}'>另一条新闻{n}</a> <span class='time'>2025-09-0{n} 10:00</span></li>"
+            f"<li><a href='/{n}'>新闻{n}</a> <span class='time'>2025-09-0{n} 10:00</span></li>"
             for n in (7, 8, 9)
         )
         + "</ul>"
@@ -228,3 +228,13 @@ def test_a_saved_page_keeps_its_article_time_not_the_save_time() -> None:
         "<script>var buildTime = '2025-12-01 23:59:59';</script></body></html>"
     )
     assert _article(html).published == "2019-09-07 19:02"
+
+
+def test_json_article_author_round_trips() -> None:
+    record = {"title": "T", "author": "Ann Lee", "published": "2025-08-01T09:05:00-04:00"}
+    record["paragraphs"] = ["The council voted on Tuesday to extend the tram line."]
+    [item] = list(extract(json.dumps(record).encode(), "a.json"))
+    assert item.article.author == "Ann Lee"
+    assert item.article.published == "2025-08-01 09:05-04:00"
+    assert Article.from_dict(item.article.to_dict()) == item.article
+    assert "author" not in Article.from_texts(["x."]).to_dict()
