@@ -14,7 +14,8 @@ from brieflow.cli import main
 from brieflow.config import Settings
 from brieflow.errors import FetchError
 from brieflow.extract import extract
-from brieflow.extract.feed import MIN_ARTICLE_WEIGHT, text_weight
+from brieflow.extract.feed import MIN_ARTICLE_WEIGHT
+from brieflow.extract.paragraphs import text_weight
 
 sys.path.insert(0, str(Path(__file__).parent))
 from httpserver import Handler, Server  # noqa: E402

@@ -17,6 +17,8 @@ from typing import Any
 
 import lxml.html
 
+from .paragraphs import text_weight
+
 MAX_SCRIPT_CHARS = 5_000_000  # a bigger script is not parsed
 MAX_NODES = 200_000  # values visited in one JSON document
 MIN_BODY_WEIGHT = 120  # less body text than this is not an article
@@ -108,8 +110,6 @@ def embedded_article(tree: lxml.html.HtmlElement) -> Embedded | None:
 
 
 def body_weight(found: Embedded) -> float:
-    from .feed import text_weight
-
     text = _TAG.sub(" ", found.body) if found.is_html else found.body
     return text_weight(text)
 

@@ -21,22 +21,16 @@ from ..errors import BrieflowError, EmptyArticle, InputError
 from . import Item, register
 from .dates import normalize_published
 from .html import fragment_paragraphs
+from .paragraphs import text_weight
 from .text import article_from_paragraphs
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-# A description that weighs less than this is a teaser for the linked page, not the article.
-# Weight counts a Han character as 2.5 Latin ones: a Chinese character carries about as much as
-# a short English word's letters, so 80 characters of Chinese weigh as 200 letters of English.
+# A description that weighs less than this (paragraphs.text_weight: a Han character counts 2.5
+# Latin ones) is a teaser for the linked page, not the article: 80 characters of Chinese weigh
+# as much as 200 letters of English.
 MIN_ARTICLE_WEIGHT = 200
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
-
-
-def text_weight(text: str) -> float:
-    """How much text `text` holds: non-space characters, a Han (or kana, hangul) one as 2.5."""
-    han = len(_HAN.findall(text))
-    return han * 2.5 + len(re.sub(r"\s+", "", text)) - han
 
 
 @register("feed")
@@ -98,10 +92,8 @@ def _article(
         except BrieflowError as exc:
             if not own:
                 raise
-            reason = exc.message
-            return _own(
-                own, origin, meta
-            ), f"could not read {link} ({reason}): briefed the item's own text"
+            warning = f"could not read {link} ({exc.message}): briefed the item's own text"
+            return _own(own, origin, meta), warning
         if own and text_weight(fetched.text) < text_weight(" ".join(own)):
             return (
                 _own(own, origin, meta),

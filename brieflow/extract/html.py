@@ -24,7 +24,7 @@ from .embedded import Embedded, embedded_article, is_placeholder
 from .furniture import FURNITURE_LABEL, FURNITURE_LABEL_MAX, drop_author_box, is_english_furniture
 from .htmlbytes import decode_html
 from .htmlmeta import page_metadata
-from .paragraphs import split_paragraphs
+from .paragraphs import split_paragraphs, text_weight
 from .text import article_from_paragraphs
 
 if TYPE_CHECKING:
@@ -298,7 +298,7 @@ def parse_html(text: str, name: str) -> lxml.html.HtmlElement:
         raise InputError(f"cannot parse the HTML: {exc}", source=name) from None
 
 
-# Below this much body text (see feed.text_weight) the page's embedded data is also consulted.
+# Below this much body text (paragraphs.text_weight) the page's embedded data is also consulted.
 _THIN_BODY = 1500
 
 
@@ -323,8 +323,6 @@ def fragment_paragraphs(content: str, title: str | None) -> list[str]:
 def read_html(data: bytes, name: str) -> tuple[Article, str]:
     """The page's Article and where its body was read: "page" (the DOM) or the embedded data
     it came from ("__NEXT_DATA__", "window.__INITIAL_STATE__", "JSON-LD", …)."""
-    from .feed import text_weight
-
     text = decode_html(data, name, http_charset=getattr(data, "charset", None))
     tree = parse_html(text, name)
     meta = page_metadata(tree, name)
