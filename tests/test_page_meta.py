@@ -238,3 +238,12 @@ def test_json_article_author_round_trips() -> None:
     assert item.article.published == "2025-08-01 09:05-04:00"
     assert Article.from_dict(item.article.to_dict()) == item.article
     assert "author" not in Article.from_texts(["x."]).to_dict()
+
+
+def test_with_nothing_agreeing_og_title_wins_over_title() -> None:
+    html = (
+        "<html><head><meta property='og:title' content='降准来了：一万亿长期资金将释放'>"
+        "<title>央行宣布降准 释放资金1万亿 财经 股市 银行_示例财经</title></head>"
+        f"<body>{BODY}</body></html>"
+    )
+    assert _article(html).title == "降准来了：一万亿长期资金将释放"

@@ -218,24 +218,20 @@ def page_title(
         return None
     keys = [_title_key(t) for t, _ in places]
 
+    # <title> and its first segment are one place: they never vote for each other.
+    origin = {"title-head": "title"}
+
     def support(i: int) -> float:
+        mine = origin.get(places[i][1], places[i][1])
         score = 0.0
         for j, other in enumerate(keys):
-            if (
-                j == i
-                or places[j][1] == places[i][1]
-                or {places[j][1], places[i][1]}
-                == {
-                    "title",
-                    "title-head",
-                }
-            ):
+            if j == i or origin.get(places[j][1], places[j][1]) == mine:
                 continue
             if other == keys[i]:
                 score += 1.0
             elif keys[i] and keys[i] in other and len(keys[i]) >= 0.4 * len(other):
                 score += 0.5  # the other place adds a suffix or a section name
-        if head_title and keys[i] and keys[i] in _title_key(head_title):
+        if mine != "title" and keys[i] and keys[i] in _title_key(head_title):
             score += 0.25  # the raw <title> carries it (before suffix removal)
         return score
 
