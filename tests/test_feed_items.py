@@ -166,3 +166,21 @@ def test_cli_prints_one_warning_line_and_succeeds(tmp_path: Path, capsys) -> Non
         "briefed the item's own text"
     ]
     assert '"央行宣布下调存款准备金率，详见正文。"' in captured.out
+
+
+def test_batch_briefs_the_item_and_reports_the_warning(tmp_path: Path, capsys) -> None:
+    from brieflow.batch import run_batch
+    from brieflow.store import Store
+
+    refused = _refused_url()
+    path = tmp_path / "news.rss"
+    path.write_bytes(_feed([("Teaser, refused", refused, EN_TEASER, "description")]))
+    with Store(tmp_path / "b.db") as store:
+        result = run_batch([str(path)], store, settings=SETTINGS, concurrency=1)
+    assert (result.progress.briefed, result.progress.failed) == (1, 0)
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith(f"{path}#1: could not read {refused} (")
+    code = main(["batch", str(path), "--db", str(tmp_path / "c.db"), "--concurrency", "1"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"brieflow: warning: {path}#1: could not read {refused} (" in err
