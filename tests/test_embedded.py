@@ -204,3 +204,16 @@ def test_deeply_nested_json_ld_on_a_normal_page_is_skipped(depth: int) -> None:
     paragraphs, where, _ = _paras(page)
     assert paragraphs == EN
     assert where == "page"
+
+
+def test_a_typed_json_script_of_another_framework() -> None:
+    state = {
+        "page": {"article": {"title": "工业增加值", "pubDate": "2025-09-07 19:02", "body": ZH}}
+    }
+    state["page"]["article"]["body"] = "\n".join(ZH)
+    page = _page(
+        "<div id='app'>加载中…</div>",
+        script=f'<script type="application/json" id="initial-data">{json.dumps(state)}</script>',
+    )
+    paragraphs, where, article = _paras(page)
+    assert (paragraphs, where, article.published) == (ZH, "initial-data", "2025-09-07 19:02")

@@ -124,9 +124,10 @@ def _documents(tree: lxml.html.HtmlElement) -> list[tuple[str, Any]]:
         if kind == "application/ld+json":
             if (value := _loads(text)) is not None:
                 out.append(("JSON-LD", value))
-        elif script.get("id") == "__NEXT_DATA__" or script.get("id") == "__NUXT_DATA__":
+        elif kind == "application/json" or script.get("id") == "__NEXT_DATA__":
+            # __NEXT_DATA__, and the JSON other frameworks leave in a typed script tag
             if (value := _loads(text)) is not None:
-                out.append((script.get("id"), value))
+                out.append((script.get("id") or "application/json", value))
         else:
             for m in _ASSIGNED.finditer(text):
                 if (value := _raw_decode(text, m.end())) is not None:
