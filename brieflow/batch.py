@@ -343,6 +343,9 @@ class BatchResult:
     failures: list[str]  # the first MAX_KEPT failure lines (all of them are in the store)
     failure_kinds: dict[str, int]
     seconds: float
+    # the first MAX_KEPT "origin: warning" lines of items briefed in a way the user should know
+    # (a feed item briefed from its own text because its link failed)
+    warnings: list[str] = field(default_factory=list)
 
 
 MAX_KEPT = 50
@@ -374,6 +377,7 @@ def run_batch(
         engine=the_engine.name, engine_version=the_engine.version, options=key, sources=sources
     )
     failures: list[str] = []
+    warnings: list[str] = []
     kinds: dict[str, int] = {}
     in_flight: set[str] = set()
     last_saved = time.monotonic()
@@ -402,6 +406,8 @@ def run_batch(
                 continue
             article = item.article
             assert article is not None
+            if item.warning and len(warnings) < MAX_KEPT:
+                warnings.append(f"{item.origin}: {item.warning}")
             cid = content_id(article.paragraphs)
             briefed = store.has_brief(cid, the_engine.name, the_engine.version, key)
             if cid in in_flight or (
@@ -436,4 +442,6 @@ def run_batch(
         status = "done"
     finally:
         store.update_run(run, progress.counts(), status)
-    return BatchResult(run, progress, failures, kinds, time.monotonic() - progress.started)
+    return BatchResult(
+        run, progress, failures, kinds, time.monotonic() - progress.started, warnings
+    )

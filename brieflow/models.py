@@ -32,9 +32,13 @@ class Article:
     title: str | None = None
     source: str | None = None
     url: str | None = None
-    published: str | None = None  # "YYYY-MM-DD HH:MM" or "YYYY-MM-DD"
+    # "YYYY-MM-DD HH:MM" (the wall time as published), "YYYY-MM-DD HH:MM+08:00" when the page
+    # gives the UTC offset too (ISO 8601), or "YYYY-MM-DD"; the first 16 characters are always
+    # the wall time, so text comparison and the layouts' `HH:MM` stay as they were.
+    published: str | None = None
     language: str | None = None  # "zh" | "en"
     id: str | None = None
+    author: str | None = None  # the byline's name(s) where the page gives one
 
     @classmethod
     def from_texts(cls, texts: list[str], **meta: Any) -> Article:
@@ -72,9 +76,11 @@ class Article:
         }
 
     def to_dict(self) -> dict[str, Any]:
+        # `author` is written only when known, so articles without one read as before.
         return {
             "schema": ARTICLE_SCHEMA,
             **self.meta_dict(),
+            **({"author": self.author} if self.author else {}),
             "paragraphs": [{"number": p.number, "text": p.text} for p in self.paragraphs],
         }
 
@@ -91,6 +97,7 @@ class Article:
             published=data.get("published"),
             language=data.get("language"),
             id=data.get("id"),
+            author=data.get("author"),
         )
 
 

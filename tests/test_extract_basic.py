@@ -56,7 +56,7 @@ def test_markdown_heading_front_matter_and_markup():
     a = one(data, "a.md")
     assert a.title == "Chip Rules Tighten"
     assert a.source == "Harbor Daily"
-    assert a.published == "2026-02-10 14:05"
+    assert a.published == "2026-02-10 14:05+00:00"
     assert texts(a) == ["The draft rules were leaked.", "Shares fell 3%."]
 
 
@@ -152,12 +152,12 @@ def test_bad_json_file():
     "value, expected",
     [
         ("2025-08-01 08:41", "2025-08-01 08:41"),
-        ("2025-08-01T08:41:12+08:00", "2025-08-01 08:41"),
+        ("2025-08-01T08:41:12+08:00", "2025-08-01 08:41+08:00"),
         ("2025/8/1 8:41", "2025-08-01 08:41"),
         ("2025年8月1日 08:41", "2025-08-01 08:41"),
         ("2025年08月01日08:41", "2025-08-01 08:41"),
         ("2025-08-01", "2025-08-01"),
-        ("Fri, 01 Aug 2025 08:41:00 +0000", "2025-08-01 08:41"),
+        ("Fri, 01 Aug 2025 08:41:00 +0000", "2025-08-01 08:41+00:00"),
         ("3 hours ago", None),
         ("昨天 08:41", None),
         ("2025-13-40", None),

@@ -36,7 +36,7 @@ def test_rss_items_with_content_link_only_and_broken() -> None:
     assert first.title == "铜价创两周新高"
     assert first.source == "示例财经"
     assert first.url == "https://example.com/a/1"
-    assert first.published == "2025-08-01 08:41"
+    assert first.published == "2025-08-01 08:41+08:00"
     assert [p.text for p in first.paragraphs] == [
         "周五，伦敦金属交易所三个月期铜价格上涨百分之一点四，创两周新高。",
         "智利一座大型铜矿因事故停产，市场担心供应进一步收紧。",
@@ -45,7 +45,7 @@ def test_rss_items_with_content_link_only_and_broken() -> None:
     assert fetched.title == "测试页面"
     assert fetched.url == f"{base}/utf8"
     assert fetched.source == "测试网"  # the page's own site name wins over the feed's title
-    assert fetched.published == "2025-08-01 09:00"
+    assert fetched.published == "2025-08-01 09:00+08:00"
     assert fetched.paragraphs[0].text == "第一段正文内容，用于测试抓取和解码是否正确。"
     assert items[2].article is None
     assert isinstance(items[2].error, EmptyArticle)
@@ -80,7 +80,7 @@ def test_atom_feed() -> None:
     assert article.title == "Chipmakers raise spending plans"
     assert article.source == "Example Tech"
     assert article.url == "https://example.org/chips"
-    assert article.published == "2025-08-01 11:30"
+    assert article.published == "2025-08-01 11:30+00:00"
     assert [p.text for p in article.paragraphs] == [
         "Several chipmakers raised their spending plans for the year on Friday.",
         "Demand for data-centre chips remains strong, executives said.",

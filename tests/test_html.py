@@ -85,11 +85,11 @@ def test_big5_page() -> None:
 
 def test_english_outlets() -> None:
     reuters = _article("reuters.html")
-    assert (reuters.source, reuters.published) == ("Reuters", "2025-08-01 06:12")
+    assert (reuters.source, reuters.published) == ("Reuters", "2025-08-01 06:12+00:00")
     assert reuters.paragraphs[0].text.startswith("LONDON, Aug 1 (Reuters) - Copper prices rose")
     assert "Reporting by" not in reuters.text and "Trust Principles" not in reuters.text
     bbc = _article("bbc.html")
-    assert (bbc.source, bbc.published) == ("BBC News", "2025-08-01 11:03")
+    assert (bbc.source, bbc.published) == ("BBC News", "2025-08-01 11:03+00:00")
     guardian = _article("guardian.html")
     assert guardian.title == "Heat pump installations rise by a third in first half of year"
     assert "Photograph" not in guardian.text and "Reuse this content" not in guardian.text

@@ -56,6 +56,13 @@ def write_output(text: str, path: str | None) -> None:
         fh.write(text)
 
 
+def report_warning(origin: str, warning: str | None) -> None:
+    """One line on stderr for an item read in a way the user should know of (it still counts as
+    read: the exit code does not change)."""
+    if warning:
+        print(f"brieflow: warning: {origin}: {warning}", file=sys.stderr)
+
+
 def report_failures(failures: list[str], total: int) -> None:
     """One line per failed item on stderr, then a count."""
     for line in failures:

@@ -36,7 +36,7 @@ def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:
         if value is None:
             out.append(None)
             continue
-        norm = normalize_published(value)
+        norm = normalize_published(value, keep_offset=False)
         if norm is None:
             raise InputError(
                 f"--{flag} {value!r} is not a date", hint="write YYYY-MM-DD or YYYY-MM-DD HH:MM"

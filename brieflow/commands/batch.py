@@ -179,6 +179,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             display.close()
     p = result.progress
+    for line in result.warnings:
+        print(f"brieflow: warning: {line}", file=sys.stderr)
     for line in result.failures:
         print(f"brieflow: error: {line}", file=sys.stderr)
     if p.failed > len(result.failures):

@@ -15,6 +15,7 @@ from ._common import (
     engine_settings,
     read_stdin_if_needed,
     report_failures,
+    report_warning,
     write_output,
 )
 
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     total = 0
     for item in items(args.sources, fmt=args.input_format, stdin=stdin, settings=settings):
         total += 1
+        report_warning(item.origin, item.warning)
         if item.error is not None:
             failures.append(item.error)
             continue

@@ -11,6 +11,7 @@ from ._common import (
     add_input_flags,
     read_stdin_if_needed,
     report_failures,
+    report_warning,
     settings_from,
     write_output,
 )
@@ -39,6 +40,7 @@ def as_text(article: Article) -> str:
     for label, value in (
         ("title", article.title),
         ("source", article.source),
+        ("author", article.author),
         ("published", article.published),
         ("url", article.url),
         ("lang", article.language),
@@ -57,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     articles, failures, total = [], [], 0
     for item in items(args.sources, fmt=args.input_format, stdin=stdin, settings=settings):
         total += 1
+        report_warning(item.origin, item.warning)
         if item.error is not None:
             failures.append(item.error)
         else:

@@ -22,11 +22,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Item:
-    """One input record: an Article, or the error that kept it from being one."""
+    """One input record: an Article, or the error that kept it from being one. `warning` is one
+    line saying how an Article was read when it was not read the usual way (a feed item briefed
+    from its own text because its link failed); the edges print it and go on."""
 
     origin: str  # "article.txt", "feed.xml#3", "data.jsonl:12"
     article: Article | None = None
     error: BrieflowError | None = None
+    warning: str | None = None
 
 
 # (data, name, settings) → Items; settings reach extractors that fetch more (a feed's links).

@@ -1,9 +1,12 @@
 """RSS 2.0 / Atom feeds (feedparser): one Article per item.
 
-An item with content (content:encoded, Atom content, or a long description) becomes an Article
-directly; an item with only a link or a teaser is fetched when `fetch_links` allows (else its
-teaser is the article); an item with neither is reported as an error Item while the rest go on.
-A document that is not a feed is an InputError.
+An item with content (content:encoded, Atom content, or a description long enough to be the
+article) becomes an Article directly; an item with only a link or a teaser is fetched when
+`fetch_links` allows (else its teaser is the article). An item that has text is never lost: when
+its link cannot be read, or the page gives less text than the item, the item's own text is the
+article and the Item carries one warning line saying so. An item with neither text nor a readable
+link is reported as an error Item while the rest go on. A document that is not a feed is an
+InputError.
 """
 
 from __future__ import annotations
@@ -14,19 +17,20 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from xml.sax import SAXParseException
 
-import lxml.html
-
 from ..errors import BrieflowError, EmptyArticle, InputError
 from . import Item, register
 from .dates import normalize_published
-from .html import body_paragraphs, clean_paragraph, harvest_paragraphs, is_boilerplate
-from .paragraphs import split_paragraphs
+from .html import fragment_paragraphs
+from .paragraphs import text_weight
 from .text import article_from_paragraphs
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-MIN_SUMMARY_CHARS = 200  # a description shorter than this is a teaser, not the article
+# A description that weighs less than this (paragraphs.text_weight: a Han character counts 2.5
+# Latin ones) is a teaser for the linked page, not the article: 80 characters of Chinese weigh
+# as much as 200 letters of English.
+MIN_ARTICLE_WEIGHT = 200
 
 
 @register("feed")
@@ -51,14 +55,16 @@ def extract_feed(data: bytes, name: str, settings: Settings | None = None) -> It
     for i, entry in enumerate(entries, start=1):
         origin = f"{name}#{i}"
         try:
-            yield Item(origin, _article(entry, origin, source, fetch_links, settings))
+            article, warning = _article(entry, origin, source, fetch_links, settings)
+            yield Item(origin, article, warning=warning)
         except BrieflowError as exc:
             yield Item(origin, error=exc)
 
 
 def _article(
     entry: Any, origin: str, source: str | None, fetch_links: bool, settings: Settings | None
-) -> Any:
+) -> tuple[Any, str | None]:
+    """The item's Article and, when it was not read the usual way, one warning line."""
     title = _clean(entry.get("title"))
     link = (entry.get("link") or "").strip() or None
     published = None
@@ -69,17 +75,31 @@ def _article(
 
     content = _content_html(entry)
     summary = entry.get("summary") or ""
-    # A long description is the article; a short one is a teaser for the linked page, used
-    # only when that page is not to be fetched.
-    teaser_only = bool(link) and fetch_links and len(_plain(summary)) < MIN_SUMMARY_CHARS
-    if content is None and _plain(summary).strip() and not teaser_only:
-        content = summary
-    if content is not None:
-        paragraphs = _paragraphs(content, title)
-        if paragraphs:
-            return article_from_paragraphs(paragraphs, origin, find_title=False, **meta)
+    own: list[str] = []  # the item's own paragraphs: content, else the description
+    for value in (content, summary):
+        if value and _plain(value).strip():
+            own = _paragraphs(value, title)
+            if own:
+                break
+    # Content, or a description heavy enough to be the article, is the article; a teaser is
+    # for the linked page, used as the article only when that page is not to be fetched.
+    is_article = content is not None or text_weight(" ".join(own)) >= MIN_ARTICLE_WEIGHT
+    if own and (is_article or not link or not fetch_links):
+        return _own(own, origin, meta), None
     if link and fetch_links:
-        return _fetched(link, origin, meta, settings)
+        try:
+            fetched = _fetched(link, origin, meta, settings)
+        except BrieflowError as exc:
+            if not own:
+                raise
+            warning = f"could not read {link} ({exc.message}): briefed the item's own text"
+            return _own(own, origin, meta), warning
+        if own and text_weight(fetched.text) < text_weight(" ".join(own)):
+            return (
+                _own(own, origin, meta),
+                f"{link} gives less text than the item: briefed the item's own text",
+            )
+        return fetched, None
     if link:
         raise EmptyArticle(
             "the item has only a link and fetching links is off",
@@ -89,6 +109,10 @@ def _article(
     raise EmptyArticle(
         "the item has no content and no link", source=origin, hint="the feed item is empty"
     )
+
+
+def _own(paragraphs: list[str], origin: str, meta: dict[str, Any]) -> Any:
+    return article_from_paragraphs(paragraphs, origin, find_title=False, **meta)
 
 
 def _fetched(link: str, origin: str, meta: dict[str, Any], settings: Settings | None) -> Any:
@@ -117,19 +141,7 @@ def _content_html(entry: Any) -> str | None:
 
 
 def _paragraphs(content: str, title: str | None) -> list[str]:
-    if not re.search(r"<[a-zA-Z][^>]*>", content):
-        texts = split_paragraphs(content)
-    else:
-        tree = lxml.html.document_fromstring(f"<html><body><div>{content}</div></body></html>")
-        texts = harvest_paragraphs(tree) or split_paragraphs(tree.text_content())
-        if len(texts) <= 1:
-            texts = body_paragraphs(tree, title) or texts
-    out = []
-    for text in texts:
-        text = clean_paragraph(text)
-        if text and not is_boilerplate(text, title):
-            out.append(text)
-    return out
+    return fragment_paragraphs(content, title)
 
 
 def _plain(value: str) -> str:

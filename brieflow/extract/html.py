@@ -17,10 +17,14 @@ import lxml.html
 from lxml import etree
 
 from ..errors import EmptyArticle, InputError
+from ..models import Article
 from . import Item, register
 from .dates import normalize_published
+from .embedded import Embedded, embedded_article, is_placeholder
+from .furniture import FURNITURE_LABEL, FURNITURE_LABEL_MAX, drop_author_box, is_english_furniture
 from .htmlbytes import decode_html
 from .htmlmeta import page_metadata
+from .paragraphs import split_paragraphs, text_weight
 from .text import article_from_paragraphs
 
 if TYPE_CHECKING:
@@ -104,14 +108,19 @@ def body_paragraphs(tree: lxml.html.HtmlElement, title: str | None) -> list[str]
     paragraphs = _clean(_trafilatura_paragraphs(_without_furniture(tree)), title)
     if not paragraphs:
         paragraphs = _clean(harvest_paragraphs(tree), title)
-    return paragraphs
+    return drop_author_box(paragraphs)
 
 
 def _clean(texts: list[str], title: str | None) -> list[str]:
     out: list[str] = []
     for text in texts:
         text = clean_paragraph(text)
-        if text and not is_boilerplate(text, title) and re.search(r"\w", text):
+        if (
+            text
+            and not is_boilerplate(text, title)
+            and not is_english_furniture(text)
+            and re.search(r"\w", text)
+        ):
             out.append(text)
     return out
 
@@ -189,7 +198,10 @@ def _without_furniture(tree: lxml.html.HtmlElement) -> str:
             el.get(a) or "" for a in ("class", "id", "data-component", "data-gu-name", "role")
         ).lower()
         parts = set(re.split(r"[\s_-]+", label))
-        if parts & _FURNITURE_PARTS and len(el.text_content() or "") <= _FURNITURE_MAX:
+        size = len(el.text_content() or "")
+        if (parts & _FURNITURE_PARTS and size <= _FURNITURE_MAX) or (
+            size <= FURNITURE_LABEL_MAX and FURNITURE_LABEL.search(label)
+        ):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
@@ -286,32 +298,84 @@ def parse_html(text: str, name: str) -> lxml.html.HtmlElement:
         raise InputError(f"cannot parse the HTML: {exc}", source=name) from None
 
 
-@register("html")
-def extract_html(data: bytes, name: str, settings: Settings | None = None) -> Iterator[Item]:
-    """One Article from an HTML page (a file, or a URL fetched by brieflow.fetch)."""
+# Below this much body text (paragraphs.text_weight) the page's embedded data is also consulted.
+_THIN_BODY = 1500
+
+
+def fragment_paragraphs(content: str, title: str | None) -> list[str]:
+    """The paragraphs of an HTML fragment or a plain text (a feed item's content, an article
+    body from embedded JSON), boilerplate and placeholders removed."""
+    if not re.search(r"<[a-zA-Z][^>]*>", content):
+        texts = split_paragraphs(content)
+    else:
+        tree = lxml.html.document_fromstring(f"<html><body><div>{content}</div></body></html>")
+        texts = harvest_paragraphs(tree) or split_paragraphs(tree.text_content())
+        if len(texts) <= 1:
+            texts = body_paragraphs(tree, title) or texts
+    out = []
+    for text in texts:
+        text = clean_paragraph(text)
+        if text and not is_boilerplate(text, title) and not is_placeholder(text):
+            out.append(text)
+    return out
+
+
+def read_html(data: bytes, name: str) -> tuple[Article, str]:
+    """The page's Article and where its body was read: "page" (the DOM) or the embedded data
+    it came from ("__NEXT_DATA__", "window.__INITIAL_STATE__", "JSON-LD", …)."""
     text = decode_html(data, name, http_charset=getattr(data, "charset", None))
     tree = parse_html(text, name)
     meta = page_metadata(tree, name)
     url = getattr(data, "url", None) or (name if _is_url(name) else None) or meta.url
-    paragraphs = body_paragraphs(tree, meta.title)
+    paragraphs = [p for p in body_paragraphs(tree, meta.title) if not is_placeholder(p)]
+    where = "page"
+    found: Embedded | None = None
+    dom_weight = text_weight(" ".join(paragraphs))
+    if dom_weight < _THIN_BODY:
+        # A script-rendered shell: its article may sit in embedded JSON.
+        found = embedded_article(tree)
+        from_data = fragment_paragraphs(found.body, found.title) if found else []
+        data_weight = text_weight(" ".join(from_data))
+        # The data's body wins when the page shows much less of it, or the same text run
+        # together in fewer paragraphs (trafilatura may read JSON-LD articleBody as one block).
+        if from_data and (
+            dom_weight < 0.4 * data_weight
+            or (len(paragraphs) <= 1 < len(from_data) and data_weight >= 0.9 * dom_weight)
+        ):
+            assert found is not None
+            paragraphs, where = from_data, found.where
+        else:
+            found = None
     if not paragraphs:
         raise EmptyArticle(
             "no article text found in the page",
             source=name,
             hint="the page may need JavaScript to show its text; save it from a browser instead",
         )
-    yield Item(
+    title, source, published, author = meta.title, meta.source, meta.published, meta.author
+    if found is not None:
+        title = found.title or title  # a shell's <title> is often just the site's name
+        source = source or found.source
+        published = published or normalize_published(found.published)
+        author = author or found.author
+    article = article_from_paragraphs(
+        paragraphs,
         name,
-        article_from_paragraphs(
-            paragraphs,
-            name,
-            find_title=False,
-            title=meta.title,
-            source=meta.source,
-            published=meta.published,
-            url=url,
-        ),
+        find_title=False,
+        title=title,
+        source=source,
+        published=published,
+        author=author,
+        url=url,
     )
+    return article, where
+
+
+@register("html")
+def extract_html(data: bytes, name: str, settings: Settings | None = None) -> Iterator[Item]:
+    """One Article from an HTML page (a file, or a URL fetched by brieflow.fetch)."""
+    article, _ = read_html(data, name)
+    yield Item(name, article)
 
 
 def _is_url(name: str) -> bool:

@@ -71,6 +71,7 @@ def article_from_record(record: Any, name: str) -> Article:
         url=meta("url"),
         published=normalize_published(record.get("published")),
         language=language,
+        author=meta("author") if isinstance(record.get("author"), str) else None,
     )
 
 

@@ -15,6 +15,17 @@ _SOURCE_LINE = re.compile(
 )
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+
+
+def text_weight(text: str) -> float:
+    """How much text `text` holds, comparable across languages: non-space characters, a Han (or
+    kana, hangul) one counting 2.5, since one carries about what a short English word's letters
+    do. Used to tell a teaser from an article and a thin page from a full one."""
+    han = len(_HAN.findall(text))
+    return han * 2.5 + len(re.sub(r"\s+", "", text)) - han
+
+
 def join_lines(lines: list[str]) -> str:
     """Join hard-wrapped lines: no space between Chinese characters, one space otherwise."""
     out = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..extract.dates import wall_time
 from ..models import Article, Brief
 from ..romanize import romanize
 
@@ -36,7 +37,7 @@ def source_line(brief: Brief, article: Article) -> str | None:
     source = article.source
     if source and brief.language != "zh":
         source = romanize(source)
-    parts = [p for p in (source, article.published) if p]
+    parts = [p for p in (source, wall_time(article.published)) if p]
     return "·".join(parts) if parts else None
 
 

@@ -245,7 +245,7 @@ def _shown(sub: Submission) -> str:
 def _date(value: str | None, name: str) -> str | None:
     if not value:
         return None
-    norm = normalize_published(value)
+    norm = normalize_published(value, keep_offset=False)
     if norm is None:
         raise InputError(f"{name} {value!r} is not a date", hint="write YYYY-MM-DD")
     return norm
