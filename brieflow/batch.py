@@ -108,7 +108,8 @@ def work(job: Job, task: Task) -> Outcome:
         result = brief_article(task.article, engine=_engine_for(job), options=job.options)
         return Outcome(task.key, task.origin, brief=result)
     except BrieflowError as exc:
-        exc.source = exc.source or task.origin
+        if exc.source in (None, task.article.id):  # the input's place says more
+            exc.source = task.origin
         return Outcome(task.key, task.origin, error_kind=type(exc).__name__, error=exc.line())
     except Exception as exc:  # an engine bug must not stop the batch: record it
         return Outcome(

@@ -51,7 +51,10 @@ class Settings:
 
     @property
     def db_path(self) -> Path:
-        return Path(self.db) if self.db else default_data_dir() / "brieflow.db"
+        """The database file; a URL no backend serves is a ConfigError (store.location)."""
+        from .store.location import database_path
+
+        return database_path(self.db) if self.db else default_data_dir() / "brieflow.db"
 
 
 def _config_path() -> Path:

@@ -5,6 +5,11 @@ Each class carries the CLI exit code it maps to, so every edge reports failures 
 
 from __future__ import annotations
 
+import re
+
+# Control characters (newlines included) would break "one error, one line".
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
 
 class BrieflowError(Exception):
     """Base of every error brieflow raises on purpose."""
@@ -26,7 +31,7 @@ class BrieflowError(Exception):
         parts.append(self.message)
         if self.hint:
             parts.append(f" ({self.hint})")
-        return "".join(parts)
+        return _CONTROL.sub(" ", "".join(parts))
 
 
 class InputError(BrieflowError):
@@ -48,6 +53,11 @@ class DecodeError(InputError):
 
 class FetchError(InputError):
     http_status = 502
+
+
+class OutputError(InputError):
+    """The output cannot be written (a folder, no permission, a full disk): the user's path,
+    so the exit code of bad input."""
 
 
 class EngineError(BrieflowError):
@@ -92,6 +102,18 @@ class ConfigError(BrieflowError):
     http_status = 400
 
 
+class InternalError(BrieflowError):
+    """Something brieflow did not expect (a bug): reported as one line that asks for a report,
+    so that one bad item never stops the others and no traceback reaches the user."""
+
+
+def internal_error(exc: BaseException, source: str | None = None) -> InternalError:
+    """The InternalError that reports `exc` (its type and message, on one line)."""
+    return InternalError(
+        f"internal error: {type(exc).__name__}: {exc}", source=source, hint="please report it"
+    )
+
+
 __all__ = [
     "BrieflowError",
     "InputError",
@@ -99,6 +121,7 @@ __all__ = [
     "EmptyArticle",
     "DecodeError",
     "FetchError",
+    "OutputError",
     "EngineError",
     "UnknownEngine",
     "UnsupportedLanguage",
@@ -108,4 +131,6 @@ __all__ = [
     "StoreError",
     "NotFound",
     "ConfigError",
+    "InternalError",
+    "internal_error",
 ]

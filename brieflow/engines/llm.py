@@ -21,6 +21,7 @@ from ..checks import run_checks
 from ..config import Settings
 from ..errors import CheckError, ConfigError, EngineResponseError
 from ..models import Article, Brief, Finding, KeyPoint, Paragraph, Usage, Viewpoint
+from ..nlp.lang import require_language
 from ..nlp.numbers import missing_numbers
 from ..nlp.support import SupportScorer
 from .answer import InvalidAnswer, parse_answer
@@ -79,7 +80,11 @@ class LLMEngine:
         return f"LLMEngine(model={self.settings.llm_model!r}, url={self.client.url!r})"
 
     def brief(self, article: Article, options: BriefOptions) -> Brief:
-        language = options.language or DEFAULT_LANGUAGE
+        language = require_language(
+            options.language or DEFAULT_LANGUAGE, source=article.id, engine=self.name
+        )
+        if article.language is not None:  # the checks read the article in its language
+            require_language(article.language, source=article.id, engine=self.name)
         paragraphs, actions = select_paragraphs(article, self.settings.llm_context_chars)
         messages = brief_request(
             article,

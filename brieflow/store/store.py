@@ -22,7 +22,8 @@ from typing import Any
 
 from ..errors import NotFound, StoreError
 from ..models import Article, Brief, Paragraph, content_id
-from .migrations import LATEST, migrate
+from .location import database_path
+from .migrations import LATEST, migrate, refuse_foreign
 from .records import Added, Failure, Run, SearchHit, StoredArticle, StoredBrief
 
 _ARTICLE_COLUMNS = (
@@ -48,7 +49,7 @@ class Store:
     """A brieflow database; opening it applies any pending migration."""
 
     def __init__(self, path: str | Path, *, timeout: float = 30.0, create: bool = True):
-        self.path = Path(path)
+        self.path = database_path(path)
         self._name = str(path)
         if not create and not self.path.exists():
             raise NotFound(
@@ -72,6 +73,7 @@ class Store:
         try:
             with self._errors():
                 self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                refuse_foreign(self._conn, source=self._name)  # before WAL changes the file
                 mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise StoreError(f"cannot switch to WAL mode (got {mode})", source=self._name)
