@@ -35,11 +35,11 @@ from typing import Protocol
 from .config import Settings
 from .engines import BriefOptions, Engine, get_engine
 from .errors import BrieflowError, InputError
-from .extract import EXTENSIONS, Item
+from .extract import Item
 from .models import Article, Brief, content_id
 from .pipeline import brief as brief_article
 from .pipeline import items
-from .sources import is_url
+from .sources import files_in, is_url
 from .store import Store, options_key
 
 # -- the executor seam ---------------------------------------------------------------------
@@ -279,12 +279,7 @@ def estimate_total(sources: Iterable[str]) -> int | None:
         if path.is_file():
             files = [path]
         elif path.is_dir():
-            files = [
-                Path(root) / f
-                for root, _, names in os.walk(path)
-                for f in names
-                if not f.startswith(".") and Path(f).suffix.lower() in EXTENSIONS
-            ]
+            files = files_in(path)
         else:
             files = []
         if not files:

@@ -55,6 +55,14 @@ class FetchError(InputError):
     http_status = 502
 
 
+class BlockedURL(FetchError):
+    """A URL brieflow will not fetch — not http(s), no host, a bad port, or (with
+    block_private) a private, loopback, link-local or metadata address — rather than one that
+    failed: the request's problem, so 400."""
+
+    http_status = 400
+
+
 class OutputError(InputError):
     """The output cannot be written (a folder, no permission, a full disk): the user's path,
     so the exit code of bad input."""
@@ -114,6 +122,14 @@ def internal_error(exc: BaseException, source: str | None = None) -> InternalErr
     )
 
 
+class EngineNotConfigured(ConfigError):
+    """The engine needs settings it lacks (the llm engine's base URL and model): a configuration
+    error on the command line (exit 7), and "the engine is unavailable" to a web client (503),
+    whose request was fine."""
+
+    http_status = 503
+
+
 __all__ = [
     "BrieflowError",
     "InputError",
@@ -121,6 +137,7 @@ __all__ = [
     "EmptyArticle",
     "DecodeError",
     "FetchError",
+    "BlockedURL",
     "OutputError",
     "EngineError",
     "UnknownEngine",
@@ -131,6 +148,7 @@ __all__ = [
     "StoreError",
     "NotFound",
     "ConfigError",
+    "EngineNotConfigured",
     "InternalError",
     "internal_error",
 ]

@@ -19,7 +19,7 @@ import httpx
 
 from ..checks import run_checks
 from ..config import Settings
-from ..errors import CheckError, ConfigError, EngineResponseError
+from ..errors import CheckError, ConfigError, EngineNotConfigured, EngineResponseError
 from ..models import Article, Brief, Finding, KeyPoint, Paragraph, Usage, Viewpoint
 from ..nlp.lang import require_language
 from ..nlp.numbers import missing_numbers
@@ -51,7 +51,9 @@ class LLMEngine:
         needed = (("--base-url", settings.llm_base_url), ("--model", settings.llm_model))
         missing = [flag for flag, value in needed if not value]
         if missing:
-            raise ConfigError(f"the llm engine needs {' and '.join(missing)}", hint=CONFIG_HINT)
+            raise EngineNotConfigured(
+                f"the llm engine needs {' and '.join(missing)}", hint=CONFIG_HINT
+            )
         if settings.on_fail not in ("trim", "error"):
             raise ConfigError(
                 f"on_fail = {settings.on_fail!r} is not a policy", hint="use trim or error"
@@ -77,7 +79,7 @@ class LLMEngine:
         self.client.close()
 
     def __repr__(self) -> str:
-        return f"LLMEngine(model={self.settings.llm_model!r}, url={self.client.url!r})"
+        return f"LLMEngine(model={self.settings.llm_model!r}, url={self.client.shown_url!r})"
 
     def brief(self, article: Article, options: BriefOptions) -> Brief:
         language = require_language(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 _PATTERNS = [
     # 2025-08-01 08:41[:12], 2025/08/01T08:41, 2025.08.01 08:41
@@ -57,6 +57,15 @@ _ENGLISH = [
 ]
 
 
+def _from_timestamp(value: float) -> str | None:
+    """A Unix time in seconds or milliseconds; None for one no calendar holds (1e300, NaN)."""
+    try:
+        seconds = value / 1000 if value > 1e11 else value  # milliseconds
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 def normalize_published(value: object) -> str | None:
     """The time in `value` as "YYYY-MM-DD HH:MM", "YYYY-MM-DD", or None if there is none.
 
@@ -66,9 +75,7 @@ def normalize_published(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if value > 1e11:  # milliseconds
-            value = value / 1000
-        return datetime.utcfromtimestamp(value).strftime("%Y-%m-%d %H:%M")
+        return _from_timestamp(value)
     text = str(value).strip()
     if not text:
         return None

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..redact import without_password
 
 # URL scheme → the backend that serves it; empty until a server backend exists.
 BACKENDS: dict[str, object] = {}
 
 _URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
-_USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@")
 
 
 def database_path(location: str | Path) -> Path:
@@ -23,12 +23,7 @@ def database_path(location: str | Path) -> Path:
         if scheme not in BACKENDS:
             raise ConfigError(
                 f"brieflow cannot use {scheme}:// databases (yet)",
-                source=redacted(location),
+                source=without_password(location),
                 hint="give a file path for a SQLite database, e.g. --db desk.db",
             )
     return Path(location)
-
-
-def redacted(location: str) -> str:
-    """`location` with any user:password@ of a URL hidden."""
-    return _USERINFO.sub(r"\1***@", location)

@@ -18,14 +18,13 @@ from typing import Any
 from .. import pipeline
 from ..config import Settings
 from ..engines import BriefOptions, get_engine
-from ..errors import BrieflowError, FetchError, InputError, NotFound
+from ..errors import BlockedURL, BrieflowError, InputError, NotFound
 from ..extract import EXTENSIONS
 from ..extract.dates import normalize_published
-from ..fetch import _BLOCK_HINT
 from ..models import Article, content_id
 from ..sources import is_url
 from ..store import Store
-from ..store.store import StoredArticle, StoredBrief, options_key
+from ..store.store import StoredArticle, StoredBrief, options_key, search_terms
 
 INPUT_KINDS = ("text", "html", "url", "article")
 # Upload names map to these extractors; anything else is sniffed from the bytes.
@@ -37,10 +36,6 @@ class RefusedURL(InputError):
     metadata address (also when a redirect leads there). The client's mistake, so 400."""
 
     http_status = 400
-
-
-# The hints brieflow.fetch gives when it refuses (rather than fails) to fetch a URL.
-_REFUSALS = (_BLOCK_HINT, "only http:// and https:// URLs are fetched")
 
 
 @dataclass(frozen=True)
@@ -158,7 +153,7 @@ class Service:
         for i, error in enumerate(errors):
             if error.source == "<stdin>":  # the pipeline's name for bytes handed to it
                 error.source = _shown(sub)
-            if isinstance(error, FetchError) and error.hint in _REFUSALS:
+            if isinstance(error, BlockedURL):  # refused, not failed: the API names it so
                 errors[i] = RefusedURL(error.message, source=error.source, hint=error.hint)
         if errors and not articles:
             raise errors[0]
@@ -203,7 +198,7 @@ class Service:
         (Chinese or English words, all of them must occur)."""
         since, until = _date(since, "since"), _date(until, "until")
         found: Iterator[StoredBrief]
-        if query and query.strip():
+        if query and search_terms(query):
             hits = self.store.search(query, source=source, since=since, until=until, limit=limit)
             found = (
                 b
