@@ -422,8 +422,10 @@ def run_batch(
         for outcome in executor.run(job, tasks()):
             in_flight.discard(outcome.key)
             if outcome.brief is not None:
-                store.add_brief(outcome.key, outcome.brief, options=key, run=run)
-                progress.briefed += 1
+                if store.add_brief(outcome.key, outcome.brief, options=key, run=run):
+                    progress.briefed += 1
+                else:  # another batch on this database stored the same brief first
+                    progress.skipped += 1
             else:
                 fail(
                     outcome.origin, outcome.error_kind or "Error", outcome.error or "", outcome.key

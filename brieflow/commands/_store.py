@@ -26,11 +26,12 @@ def add_filter_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE")
     p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE")
     p.add_argument(
-        "-n", "--limit", type=_at_least_one, default=None, metavar="N", help="at most N results"
+        "-n", "--limit", type=at_least_one, default=None, metavar="N", help="at most N results"
     )
 
 
-def _at_least_one(text: str) -> int:
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of 1 or more (else a usage error, exit 2)."""
     try:
         value = int(text)
     except ValueError:

@@ -186,7 +186,8 @@ class ExtractiveEngine:
             rest = [s for s in sentences if s is not viewpoint and s.terms]
         if not rest:
             return ()
-        n_groups = 1 if len(rest) < 4 else max(2, min(options.max_groups, len(rest) // 5))
+        # 2+ groups when there is enough to say, but never more than asked for (1 × 1 is 1 × 1).
+        n_groups = 1 if len(rest) < 4 else min(options.max_groups, max(2, len(rest) // 5))
         segments = _segment(rest, n_groups)
         chosen: list[Sentence] = [viewpoint]
         themes: list[Theme] = []
@@ -194,10 +195,12 @@ class ExtractiveEngine:
         seg_docs = [[t for s in seg for t in s.terms] for seg in segments]
         seg_idf = idf(seg_docs)
         for seg, doc in zip(segments, seg_docs, strict=True):
-            k = max(1, min(options.max_points, round(len(seg) / 3)))
+            k = max(1, round(len(seg) / 3))
             if len(seg) >= 2:
                 k = max(2, k)
-            picked = self._mmr(seg, chosen, k)
+            picked = self._mmr(seg, chosen, min(options.max_points, k))
+            if not picked:  # everything here repeats what is chosen: no group without points
+                continue
             chosen.extend(picked)
             tf = Counter(doc)
 

@@ -105,14 +105,17 @@ class Service:
             max_points=sub.max_points,
         )
         key = options_key(options.key())
-        added = self.store.add_article(article, origin=f"web:{sub.kind}")
-        found = self._find(added.id, engine.name, engine.version, key)
-        if found is None:
-            brief = pipeline.brief(article, engine=engine, options=options, settings=self.settings)
-            self.store.add_brief(added.id, brief, options=key)
-            found = self._find(added.id, brief.engine, brief.engine_version, key)
-        if found is None:  # pragma: no cover - add_brief has just committed it
-            raise NotFound("the brief just stored cannot be read back", source=added.id)
+        cid, _ = pipeline.brief_and_store(
+            article,
+            self.store,
+            engine=engine,
+            options=options,
+            origin=f"web:{sub.kind}",
+            settings=self.settings,
+        )
+        found = self._find(cid, engine.name, engine.version, key)
+        if found is None:  # pragma: no cover - brief_and_store has just committed it
+            raise NotFound("the brief just stored cannot be read back", source=cid)
         return found
 
     def _find(self, cid: str, engine: str, version: str, key: str) -> StoredBrief | None:
