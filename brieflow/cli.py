@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 
-from . import __version__
+from ._version import __version__
 from .errors import BrieflowError, internal_error
 
 # Each module in brieflow.commands adds one sub-command through `add_parser(subparsers)`.

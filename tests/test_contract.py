@@ -110,3 +110,38 @@ def test_a_crashed_post_stores_no_article(tmp_path, monkeypatch):
         r = client.post("/api/briefs", json={"text": text})
         assert r.status_code == 201
         assert r.json()["article"]["language"] == r.json()["language"] == "en"
+
+
+# -- one job in one place ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"max_groups": 0}, {"max_points": 5}, {"max_groups": "2"}, {"max_points": True}],
+)
+def test_options_are_validated_when_built(kwargs):
+    with pytest.raises(InputError, match="must be a whole number from 1 to 4"):
+        BriefOptions(**kwargs)
+
+
+def test_the_version_lives_in_one_place():
+    import tomllib
+    from importlib.metadata import version
+
+    import brieflow
+    from brieflow._version import __version__
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "brieflow._version.__version__"
+    }
+    assert brieflow.__version__ == __version__ == version("brieflow")
+
+
+def test_one_is_url():
+    from brieflow.extract import html
+    from brieflow.sources import is_url
+
+    assert not hasattr(html, "_is_url")
+    assert is_url("HTTPS://example.com/a") and not is_url("ftp://example.com/a")

@@ -27,7 +27,8 @@ from typing import Any
 
 import httpx
 
-from .. import __version__, safejson
+from .. import safejson
+from .._version import __version__
 from ..errors import EngineNotConfigured, EngineResponseError, EngineUnavailable
 from ..redact import scrub, url_password, without_password
 from .prompts import response_format

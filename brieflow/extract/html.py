@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from ..errors import EmptyArticle, InputError
+from ..sources import is_url
 from . import Item, register
 from .dates import normalize_published
 from .htmlbytes import decode_html
@@ -292,7 +293,7 @@ def extract_html(data: bytes, name: str, settings: Settings | None = None) -> It
     text = decode_html(data, name, http_charset=getattr(data, "charset", None))
     tree = parse_html(text, name)
     meta = page_metadata(tree, name)
-    url = getattr(data, "url", None) or (name if _is_url(name) else None) or meta.url
+    url = getattr(data, "url", None) or (name if is_url(name) else None) or meta.url
     paragraphs = body_paragraphs(tree, meta.title)
     if not paragraphs:
         raise EmptyArticle(
@@ -312,7 +313,3 @@ def extract_html(data: bytes, name: str, settings: Settings | None = None) -> It
             url=url,
         ),
     )
-
-
-def _is_url(name: str) -> bool:
-    return name.lower().startswith(("http://", "https://"))
