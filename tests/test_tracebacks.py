@@ -266,3 +266,15 @@ def test_the_net_reports_an_unexpected_error_as_one_line(monkeypatch, capsys):
     monkeypatch.setenv("BRIEFLOW_RAISE_ERRORS", "1")
     with pytest.raises(ValueError):
         main(["brief", EN])
+
+
+def test_deep_json_lines_on_stdin_are_one_error_each(monkeypatch, capsys):
+    import io
+
+    data = '{"a": ' + "[" * 100_000 + "\n" + json.dumps({"title": "T", "text": TEXT}) + "\n"
+    stdin = io.TextIOWrapper(io.BytesIO(data.encode()))
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["brief", "-"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("T\n")
+    assert "<stdin>:1: line is not valid JSON (nested too deeply" in err
