@@ -40,8 +40,8 @@ def article_from_record(record: Any, name: str) -> Article:
             hint='write "paragraphs": ["...", ...]',
         )
     if paragraphs is not None:
-        texts = [_paragraph_text(p, i, name) for i, p in enumerate(paragraphs, start=1)]
-        texts = [t for t in texts if t is not None]
+        found = (_paragraph_text(p, i, name) for i, p in enumerate(paragraphs, start=1))
+        texts = [t for t in found if t is not None]
         # One string holding blank-line separated paragraphs is split like a text file.
         if len(texts) == 1:
             texts = split_paragraphs(texts[0])
