@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from . import errors
+from ._version import __version__
 from .config import Settings, load_settings
 from .engines import BriefOptions, get_engine
 from .errors import BrieflowError
@@ -14,6 +13,7 @@ from .render import get_renderer
 from .store import Store
 
 __all__ = [
+    "__version__",
     "Article",
     "Brief",
     "BriefOptions",

@@ -35,11 +35,11 @@ from typing import Protocol
 from .config import Settings
 from .engines import BriefOptions, Engine, get_engine
 from .errors import BrieflowError, InputError
-from .extract import EXTENSIONS, Item
+from .extract import Item
 from .models import Article, Brief, content_id
 from .pipeline import brief as brief_article
 from .pipeline import items
-from .sources import is_url
+from .sources import files_in, is_url
 from .store import Store, options_key
 
 # -- the executor seam ---------------------------------------------------------------------
@@ -108,7 +108,8 @@ def work(job: Job, task: Task) -> Outcome:
         result = brief_article(task.article, engine=_engine_for(job), options=job.options)
         return Outcome(task.key, task.origin, brief=result)
     except BrieflowError as exc:
-        exc.source = exc.source or task.origin
+        if exc.source in (None, task.article.id):  # the input's place says more
+            exc.source = task.origin
         return Outcome(task.key, task.origin, error_kind=type(exc).__name__, error=exc.line())
     except Exception as exc:  # an engine bug must not stop the batch: record it
         return Outcome(
@@ -278,12 +279,7 @@ def estimate_total(sources: Iterable[str]) -> int | None:
         if path.is_file():
             files = [path]
         elif path.is_dir():
-            files = [
-                Path(root) / f
-                for root, _, names in os.walk(path)
-                for f in names
-                if not f.startswith(".") and Path(f).suffix.lower() in EXTENSIONS
-            ]
+            files = files_in(path)
         else:
             files = []
         if not files:
@@ -432,8 +428,10 @@ def run_batch(
         for outcome in executor.run(job, tasks()):
             in_flight.discard(outcome.key)
             if outcome.brief is not None:
-                store.add_brief(outcome.key, outcome.brief, options=key, run=run)
-                progress.briefed += 1
+                if store.add_brief(outcome.key, outcome.brief, options=key, run=run):
+                    progress.briefed += 1
+                else:  # another batch on this database stored the same brief first
+                    progress.skipped += 1
             else:
                 fail(
                     outcome.origin, outcome.error_kind or "Error", outcome.error or "", outcome.key

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-from . import __version__
-from .errors import BrieflowError
+from ._version import __version__
+from .errors import BrieflowError, internal_error
 
 # Each module in brieflow.commands adds one sub-command through `add_parser(subparsers)`.
 COMMANDS = ["brief", "extract", "batch", "articles", "briefs", "eval", "serve"]
@@ -62,6 +63,13 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (e.g. `| head`); say nothing more.
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        # The net, not the fix: a bug is one line asking for a report, never a traceback.
+        # BRIEFLOW_RAISE_ERRORS=1 lets tests (and bug reports) see the traceback.
+        if os.environ.get("BRIEFLOW_RAISE_ERRORS") == "1":
+            raise
+        print(f"brieflow: {internal_error(exc).line()}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

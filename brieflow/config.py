@@ -6,6 +6,7 @@ The config file is TOML: `$BRIEFLOW_CONFIG`, else `$XDG_CONFIG_HOME/brieflow/con
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -43,6 +44,13 @@ class Settings:
     on_fail: str = "trim"  # "trim" | "error"
     cache_dir: str | None = None
 
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _check(f.name, getattr(self, f.name), "settings")
+        if self.llm_api_key is not None and self.llm_api_key != self.llm_api_key.strip():
+            # A key pasted with its newline would leak into the header error that names it.
+            object.__setattr__(self, "llm_api_key", self.llm_api_key.strip() or None)
+
     def __repr__(self) -> str:  # keys never appear in output or logs
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
         if shown.get("llm_api_key"):
@@ -51,7 +59,10 @@ class Settings:
 
     @property
     def db_path(self) -> Path:
-        return Path(self.db) if self.db else default_data_dir() / "brieflow.db"
+        """The database file; a URL no backend serves is a ConfigError (store.location)."""
+        from .store.location import database_path
+
+        return database_path(self.db) if self.db else default_data_dir() / "brieflow.db"
 
 
 def _config_path() -> Path:
@@ -59,6 +70,36 @@ def _config_path() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "brieflow" / "config.toml"
+
+
+# Numbers that must be above zero (a timeout of 0, -1, inf or nan is no timeout at all) and
+# those that may be zero (retries).
+_POSITIVE = {
+    "fetch_timeout",
+    "fetch_max_bytes",
+    "llm_timeout",
+    "llm_context_chars",
+}
+_NOT_NEGATIVE = {"fetch_max_redirects", "fetch_retries", "llm_max_retries"}
+
+
+def _check(name: str, value: Any, origin: str) -> None:
+    """ConfigError unless a numeric setting is a finite number in its range."""
+    if name not in _POSITIVE and name not in _NOT_NEGATIVE:
+        return
+    low_ok = (lambda v: v > 0) if name in _POSITIVE else (lambda v: v >= 0)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low_ok(value)
+    ):
+        rule = "above 0" if name in _POSITIVE else "0 or more"
+        raise ConfigError(
+            f"{name} = {value!r} must be a finite number {rule}",
+            source=origin,
+            hint="fix the value",
+        )
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
@@ -71,11 +112,14 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
                 return value.lower() in ("1", "true", "yes", "on")
             return bool(value)
         if kind == "int":
-            return int(value)
-        if kind == "float":
-            return float(value)
-        return None if value is None else str(value)
-    except (TypeError, ValueError):
+            number: Any = int(value)
+        elif kind == "float":
+            number = float(value)
+        else:
+            return None if value is None else str(value)
+        _check(name, number, origin)
+        return number
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(
             f"{name} = {value!r} is not a valid {kind}", source=origin, hint="fix the value"
         ) from None
@@ -89,10 +133,20 @@ def load_settings(
     names = {f.name for f in fields(Settings)}
     values: dict[str, Any] = {}
     path = Path(env["BRIEFLOW_CONFIG"]) if "BRIEFLOW_CONFIG" in env else _config_path()
-    if path.is_file():
+    try:
+        exists = path.is_file()
+        text = path.read_text(encoding="utf-8") if exists else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            f"cannot read the config file: {reason}",
+            source=str(path),
+            hint="fix its permissions (or its folder's), or point BRIEFLOW_CONFIG elsewhere",
+        ) from None
+    if exists:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"invalid TOML: {exc}", source=str(path)) from None
         for key, value in data.items():
             if key not in names:

@@ -5,6 +5,11 @@ Each class carries the CLI exit code it maps to, so every edge reports failures 
 
 from __future__ import annotations
 
+import re
+
+# Control characters (newlines included) would break "one error, one line".
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
 
 class BrieflowError(Exception):
     """Base of every error brieflow raises on purpose."""
@@ -26,7 +31,7 @@ class BrieflowError(Exception):
         parts.append(self.message)
         if self.hint:
             parts.append(f" ({self.hint})")
-        return "".join(parts)
+        return _CONTROL.sub(" ", "".join(parts))
 
 
 class InputError(BrieflowError):
@@ -48,6 +53,19 @@ class DecodeError(InputError):
 
 class FetchError(InputError):
     http_status = 502
+
+
+class BlockedURL(FetchError):
+    """A URL brieflow will not fetch — not http(s), no host, a bad port, or (with
+    block_private) a private, loopback, link-local or metadata address — rather than one that
+    failed: the request's problem, so 400."""
+
+    http_status = 400
+
+
+class OutputError(InputError):
+    """The output cannot be written (a folder, no permission, a full disk): the user's path,
+    so the exit code of bad input."""
 
 
 class EngineError(BrieflowError):
@@ -92,6 +110,26 @@ class ConfigError(BrieflowError):
     http_status = 400
 
 
+class InternalError(BrieflowError):
+    """Something brieflow did not expect (a bug): reported as one line that asks for a report,
+    so that one bad item never stops the others and no traceback reaches the user."""
+
+
+def internal_error(exc: BaseException, source: str | None = None) -> InternalError:
+    """The InternalError that reports `exc` (its type and message, on one line)."""
+    return InternalError(
+        f"internal error: {type(exc).__name__}: {exc}", source=source, hint="please report it"
+    )
+
+
+class EngineNotConfigured(ConfigError):
+    """The engine needs settings it lacks (the llm engine's base URL and model): a configuration
+    error on the command line (exit 7), and "the engine is unavailable" to a web client (503),
+    whose request was fine."""
+
+    http_status = 503
+
+
 __all__ = [
     "BrieflowError",
     "InputError",
@@ -99,6 +137,8 @@ __all__ = [
     "EmptyArticle",
     "DecodeError",
     "FetchError",
+    "BlockedURL",
+    "OutputError",
     "EngineError",
     "UnknownEngine",
     "UnsupportedLanguage",
@@ -108,4 +148,7 @@ __all__ = [
     "StoreError",
     "NotFound",
     "ConfigError",
+    "EngineNotConfigured",
+    "InternalError",
+    "internal_error",
 ]

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from . import __version__
-from .errors import FetchError
+from .errors import BlockedURL, FetchError
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -153,7 +153,7 @@ def _fetch_once(url: str, settings: Settings, accept: frozenset[str], timeout: f
                     f"timed out after {timeout:g} s", "try again later or raise fetch_timeout"
                 ) from None
             except _Blocked as exc:
-                raise FetchError(str(exc), source=url, hint=_BLOCK_HINT) from None
+                raise BlockedURL(str(exc), source=url, hint=_BLOCK_HINT) from None
             except httpx.TransportError as exc:
                 raise _Retryable(
                     f"cannot connect: {_reason(exc)}", "check the URL and your network"
@@ -258,24 +258,26 @@ def _check_url(current: str, original: str, block: bool) -> None:
     """Refuse non-HTTP schemes always, and private addresses when `block` is on."""
     parts = urlsplit(current)
     if parts.scheme.lower() not in ("http", "https"):
-        raise FetchError(
+        raise BlockedURL(
             f"refusing the {parts.scheme or 'empty'!r} scheme"
             + (f" (redirected to {current})" if current != original else ""),
             source=original,
             hint="only http:// and https:// URLs are fetched",
         )
     if not parts.hostname:
-        raise FetchError("the URL has no host name", source=original, hint="check the URL")
+        raise BlockedURL("the URL has no host name", source=original, hint="check the URL")
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        raise BlockedURL(
+            "the URL has an invalid port", source=original, hint="ports are 1-65535"
+        ) from None
     if block:
-        try:
-            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-        except ValueError:
-            raise FetchError("the URL has an invalid port", source=original) from None
         try:
             resolve_public(parts.hostname, port)
         except _Blocked as exc:
             where = f" (redirected to {current})" if current != original else ""
-            raise FetchError(f"{exc}{where}", source=original, hint=_BLOCK_HINT) from None
+            raise BlockedURL(f"{exc}{where}", source=original, hint=_BLOCK_HINT) from None
 
 
 def is_public_address(address: str) -> bool:

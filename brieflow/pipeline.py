@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .checks import run_checks
 from .config import Settings
 from .engines import BriefOptions, Engine, get_engine
 from .errors import BrieflowError
 from .extract import Item, extract
-from .models import Article, Brief
+from .models import Article, Brief, content_id
 from .nlp.lang import detect_language
 from .sources import read_source
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 def items(
@@ -71,3 +75,29 @@ def brief(
     if result.checks.checks:  # the engine checked (and maybe repaired) its own brief
         return result
     return replace(result, checks=run_checks(result, article))
+
+
+def brief_and_store(
+    article: Article,
+    store: Store,
+    *,
+    engine: Engine,
+    options: BriefOptions,
+    origin: str | None = None,
+    settings: Settings | None = None,
+) -> tuple[str, bool]:
+    """Brief `article` unless `store` holds its brief by this engine version with these options,
+    then store the article and its brief in one transaction: a crash while briefing stores
+    nothing (no article left whose metadata a later, different submission would contradict).
+    Returns the article's content id and whether a new brief was stored."""
+    from .store import options_key
+
+    key = options_key(options.key())
+    cid = content_id(article.paragraphs)
+    if store.has_brief(cid, engine.name, engine.version, key):
+        return cid, False
+    result = brief(article, engine=engine, options=options, settings=settings)
+    with store.transaction():
+        store.add_article(article, origin=origin)
+        added = store.add_brief(cid, result, options=key)
+    return cid, added

@@ -20,10 +20,17 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def _files_in(folder: Path) -> list[Path]:
-    """Every supported file under `folder`, in a stable (sorted path) order; hidden ones skipped."""
+def files_in(folder: Path, errors: list[OSError] | None = None) -> list[Path]:
+    """Every supported file under `folder`, in a stable (sorted path) order; hidden files and
+    folders skipped. A subfolder that cannot be read is added to `errors` (not skipped
+    silently). The one folder walker: `brieflow batch` counts with it too."""
     found = []
-    for root, dirs, files in os.walk(folder):
+
+    def failed(exc: OSError) -> None:
+        if errors is not None:
+            errors.append(exc)
+
+    for root, dirs, files in os.walk(folder, onerror=failed):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in files:
             if not f.startswith(".") and Path(f).suffix.lower() in EXTENSIONS:
@@ -54,7 +61,10 @@ def read_source(
         return
     path = Path(source)
     if path.is_dir():
-        files = _files_in(path)
+        errors: list[OSError] = []
+        files = files_in(path, errors)
+        if not files and errors:
+            raise _unreadable_folder(errors)
         if not files:
             raise InputError(
                 "the folder holds no supported files",
@@ -63,6 +73,8 @@ def read_source(
             )
         for f in files:
             yield str(f), _read(f)
+        if errors:  # after every readable file: one unreadable subfolder costs only itself
+            raise _unreadable_folder(errors)
         return
     if not path.exists() and glob.has_magic(source):
         matches = sorted(Path(p) for p in glob.glob(source, recursive=True) if Path(p).is_file())
@@ -72,6 +84,16 @@ def read_source(
             yield str(f), _read(f)
         return
     yield source, _read(path)
+
+
+def _unreadable_folder(errors: list[OSError]) -> InputError:
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return InputError(
+        f"cannot read the folder: {first.strerror or first}{more}",
+        source=str(first.filename),
+        hint="check its permissions",
+    )
 
 
 def _read(path: Path) -> bytes:

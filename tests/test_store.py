@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from brieflow.errors import NotFound, StoreError
+from brieflow.errors import InputError, NotFound, StoreError
 from brieflow.models import Article, Brief, KeyPoint, Theme, Viewpoint, content_id
 from brieflow.store import Store, options_key
 from brieflow.store.migrations import LATEST, MIGRATIONS, migrate
@@ -113,7 +113,7 @@ def test_search_chinese_and_english_with_filters(store: Store) -> None:
     assert store.search("降准", since="2024-03-01") == []
     assert [h.article.id for h in store.search("降准", until="2024-02-05")] == [zh.id]
     assert [h.article.id for h in store.search('"quoted" 100%_x')] == []  # no injection
-    with pytest.raises(StoreError, match="empty"):
+    with pytest.raises(InputError, match="empty"):  # the query's fault: 400, exit 3
         store.search("   ")
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
 from ..config import Settings, load_settings
 from ..engines import BriefOptions, engine_names
-from ..errors import InputError
+from ..errors import OutputError
 from ..extract import formats
 
 
@@ -28,26 +29,69 @@ def settings_from(args: argparse.Namespace, **names: str) -> Settings:
 
 @contextmanager
 def output(path: str | None) -> Iterator[TextIO]:
-    """stdout, or a file written through a temporary file and an atomic rename, so a failure
-    never leaves a half-written file (streamed: a large export never sits in memory)."""
+    """stdout, or the file at `path`. A regular file (also one reached through a symlink) is
+    written through a temporary file and an atomic rename, so a failure never leaves a
+    half-written file (streamed: a large export never sits in memory), and it keeps the mode
+    of the file it replaces (a new one gets the umask's). A device or FIFO is written
+    straight into, never replaced. Any failure to write is an OutputError naming the path."""
     if path is None or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _cannot_write("standard output", exc) from None
         return
-    target = Path(path)
+    target = Path(os.path.realpath(path))  # through symlinks: write what the link points at
     if target.is_dir():
-        raise InputError("the output path is a folder", source=path, hint="name a file")
-    directory = target.parent if str(target.parent) else Path(".")
+        raise OutputError("the output path is a folder", source=path, hint="name a file")
+    if target.exists() and not target.is_file():  # /dev/null, a FIFO: write into it
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+        return
+    directory = target.parent
     if not directory.is_dir():
-        raise InputError("the output folder does not exist", source=path, hint="create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        raise OutputError("the output folder does not exist", source=path, hint="create it first")
+    try:
+        old = target.stat() if target.exists() else None
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
+        os.chmod(tmp, stat.S_IMODE(old.st_mode) if old else 0o666 & ~_umask())
+        if old is not None and hasattr(os, "chown"):
+            # Not ours to give away: the file becomes the writer's, as with `cp`.
+            with suppress(PermissionError):
+                os.chown(tmp, old.st_uid, old.st_gid)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise _cannot_write(path, exc) from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _cannot_write(where: str, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    return OutputError(
+        f"cannot write the output: {reason}",
+        source=where,
+        hint="check the path, its permissions and the free space",
+    )
 
 
 def write_output(text: str, path: str | None) -> None:

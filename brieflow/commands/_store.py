@@ -25,7 +25,20 @@ def add_filter_flags(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE")
     p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE")
-    p.add_argument("-n", "--limit", type=int, default=None, metavar="N", help="at most N results")
+    p.add_argument(
+        "-n", "--limit", type=at_least_one, default=None, metavar="N", help="at most N results"
+    )
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of 1 or more (else a usage error, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
 
 
 def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:

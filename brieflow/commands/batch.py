@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 
 from ..batch import Progress, run_batch
-from ..errors import BrieflowError
 from ._common import (
     add_engine_flags,
     add_input_flags,
@@ -16,7 +15,7 @@ from ._common import (
     engine_settings,
     read_stdin_if_needed,
 )
-from ._store import add_db_flag, open_store
+from ._store import add_db_flag, at_least_one, open_store
 
 HELP = """\
 Each SOURCE is a file (text, Markdown, HTML, JSON, JSON Lines, RSS/Atom), a folder (read
@@ -53,7 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-j",
         "--concurrency",
-        type=int,
+        type=at_least_one,
         default=None,
         metavar="N",
         help="briefs at once (default: the CPU count for extractive, 4 for llm)",
@@ -156,8 +155,6 @@ class _Display:
 
 def run(args: argparse.Namespace) -> int:
     settings = engine_settings(args, db="db")
-    if args.concurrency is not None and args.concurrency < 1:
-        raise BrieflowError(f"--concurrency must be at least 1, got {args.concurrency}")
     options = brief_options(args, settings)
     stdin = read_stdin_if_needed(args.sources)
     display = _Display(args.progress)

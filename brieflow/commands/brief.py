@@ -78,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             result = brief(item.article, engine=engine, options=options)
         except BrieflowError as exc:
-            exc.source = exc.source or item.origin
+            if exc.source in (None, item.article.id):  # the input's place says more
+                exc.source = item.origin
             failures.append(exc)
             continue
         parts.append((result, item.article))

@@ -115,7 +115,23 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...) runs when
+# the export is opened): such text gets a leading ' (OWASP's advice), shown as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_row(s: StoredBrief) -> dict[str, object]:
+    """One CSV row of a brief, every text cell safe to open in a spreadsheet."""
+    return {k: _cell(v) for k, v in _csv_values(s).items()}
+
+
+def _csv_values(s: StoredBrief) -> dict[str, object]:
     b, a = s.brief, s.article
     groups = " | ".join(
         f"{t.title}: " + "; ".join(f"{p.text} {list(p.citations)}" for p in t.points)

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from ..engines import BriefOptions, engine_names, get_engine
-from ..errors import ConfigError
-from ._common import settings_from, write_output
+from ..errors import BrieflowError, ConfigError
+from ._common import report_failures, settings_from, write_output
 
 HELP = """\
 DATA is JSON Lines: one article a line with its reference summary, e.g.
@@ -79,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(
             "nothing to evaluate", source="brieflow eval", hint="give --engine or --baselines"
         )
-    items = load_dataset(args.data)
+    failures: list[BrieflowError] = []
+    items = load_dataset(args.data, failures=failures)
+    report_failures([f.line() for f in failures], len(items) + len(failures))
     if args.limit is not None:
         items = items[: max(args.limit, 1)]
     details: list[dict] | None = [] if args.details else None
@@ -99,4 +101,4 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         write_output(json.dumps(report, ensure_ascii=False, indent=2) + "\n", args.json)
     write_output(format_table(report), None)
-    return 0
+    return 1 if failures else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from ._common import settings_from
@@ -51,8 +52,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port {args.port} is not a port number", hint="use 1-65535")
-    if args.max_body < 1 or args.timeout <= 0:
-        raise ConfigError("--max-body and --timeout must be positive")
+    if args.max_body < 1 or not 0 < args.timeout < math.inf:  # nan fails both comparisons
+        raise ConfigError(
+            f"--max-body {args.max_body} and --timeout {args.timeout} must be positive numbers"
+        )
     settings = settings_from(args, db="db")
     hosts = None  # any Host header when bound to a public interface (a proxy names it)
     if args.host in LOOPBACK:

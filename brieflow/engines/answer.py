@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from .. import safejson
 from ..models import Brief, KeyPoint, Theme, Viewpoint
 
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
@@ -33,7 +34,7 @@ def extract_json(content: str) -> Any:
     error: json.JSONDecodeError | None = None
     for candidate in candidates:
         try:
-            return json.loads(candidate)
+            return safejson.loads(candidate)
         except json.JSONDecodeError as exc:
             error = error or exc
     detail = f"{error.msg} at line {error.lineno} column {error.colno}" if error else "empty"

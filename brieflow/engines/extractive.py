@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..errors import EngineError, UnsupportedLanguage
 from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
 from ..nlp.keyphrases import key_phrase, phrase_runs
-from ..nlp.lang import detect_language
+from ..nlp.lang import detect_language, require_language
 from ..nlp.sentences import split_sentences
 from ..nlp.trim import trim_lead
 from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
@@ -89,6 +89,7 @@ class ExtractiveEngine:
         language = article.language or detect_language(
             " ".join([article.title or "", *(p.text for p in article.paragraphs[:20])])
         )
+        require_language(language, source=article.id, engine=self.name)
         if options.language and options.language != language:
             raise UnsupportedLanguage(
                 f"the extractive engine writes in the article's language ({language}), "
@@ -185,7 +186,8 @@ class ExtractiveEngine:
             rest = [s for s in sentences if s is not viewpoint and s.terms]
         if not rest:
             return ()
-        n_groups = 1 if len(rest) < 4 else max(2, min(options.max_groups, len(rest) // 5))
+        # 2+ groups when there is enough to say, but never more than asked for (1 × 1 is 1 × 1).
+        n_groups = 1 if len(rest) < 4 else min(options.max_groups, max(2, len(rest) // 5))
         segments = _segment(rest, n_groups)
         chosen: list[Sentence] = [viewpoint]
         themes: list[Theme] = []
@@ -193,10 +195,12 @@ class ExtractiveEngine:
         seg_docs = [[t for s in seg for t in s.terms] for seg in segments]
         seg_idf = idf(seg_docs)
         for seg, doc in zip(segments, seg_docs, strict=True):
-            k = max(1, min(options.max_points, round(len(seg) / 3)))
+            k = max(1, round(len(seg) / 3))
             if len(seg) >= 2:
                 k = max(2, k)
-            picked = self._mmr(seg, chosen, k)
+            picked = self._mmr(seg, chosen, min(options.max_points, k))
+            if not picked:  # everything here repeats what is chosen: no group without points
+                continue
             chosen.extend(picked)
             tf = Counter(doc)
 

@@ -19,8 +19,9 @@ import httpx
 
 from ..checks import run_checks
 from ..config import Settings
-from ..errors import CheckError, ConfigError, EngineResponseError
+from ..errors import CheckError, ConfigError, EngineNotConfigured, EngineResponseError
 from ..models import Article, Brief, Finding, KeyPoint, Paragraph, Usage, Viewpoint
+from ..nlp.lang import require_language
 from ..nlp.numbers import missing_numbers
 from ..nlp.support import SupportScorer
 from .answer import InvalidAnswer, parse_answer
@@ -50,7 +51,9 @@ class LLMEngine:
         needed = (("--base-url", settings.llm_base_url), ("--model", settings.llm_model))
         missing = [flag for flag, value in needed if not value]
         if missing:
-            raise ConfigError(f"the llm engine needs {' and '.join(missing)}", hint=CONFIG_HINT)
+            raise EngineNotConfigured(
+                f"the llm engine needs {' and '.join(missing)}", hint=CONFIG_HINT
+            )
         if settings.on_fail not in ("trim", "error"):
             raise ConfigError(
                 f"on_fail = {settings.on_fail!r} is not a policy", hint="use trim or error"
@@ -76,10 +79,14 @@ class LLMEngine:
         self.client.close()
 
     def __repr__(self) -> str:
-        return f"LLMEngine(model={self.settings.llm_model!r}, url={self.client.url!r})"
+        return f"LLMEngine(model={self.settings.llm_model!r}, url={self.client.shown_url!r})"
 
     def brief(self, article: Article, options: BriefOptions) -> Brief:
-        language = options.language or DEFAULT_LANGUAGE
+        language = require_language(
+            options.language or DEFAULT_LANGUAGE, source=article.id, engine=self.name
+        )
+        if article.language is not None:  # the checks read the article in its language
+            require_language(article.language, source=article.id, engine=self.name)
         paragraphs, actions = select_paragraphs(article, self.settings.llm_context_chars)
         messages = brief_request(
             article,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -26,8 +27,10 @@ from typing import Any
 
 import httpx
 
-from .. import __version__
-from ..errors import EngineResponseError, EngineUnavailable
+from .. import safejson
+from .._version import __version__
+from ..errors import EngineNotConfigured, EngineResponseError, EngineUnavailable
+from ..redact import scrub, url_password, without_password
 from .prompts import response_format
 
 MODES = ("json_schema", "json_object_schema", "json_object", "none")
@@ -66,15 +69,15 @@ class ResponseCache:
 
     def get(self, key: str) -> Completion | None:
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            data = safejson.loads(self._path(key).read_text(encoding="utf-8"))
             return Completion(
                 content=str(data["content"]),
-                prompt_tokens=int(data.get("prompt_tokens", 0)),
-                completion_tokens=int(data.get("completion_tokens", 0)),
+                prompt_tokens=_token_count(data, "prompt_tokens"),
+                completion_tokens=_token_count(data, "completion_tokens"),
                 finish_reason=data.get("finish_reason"),
                 cached=True,
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # a missing or damaged entry is a miss
 
     def put(self, key: str, completion: Completion) -> None:
@@ -106,6 +109,17 @@ def cache_key(model: str, messages: list[dict[str, str]], tag: str) -> str:
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _token_count(usage: Any, key: str) -> int:
+    """A token count from the server's `usage`; what is not a whole, finite, non-negative
+    number (a string, Infinity, a list) counts as 0: usage is a report, not the answer."""
+    value = usage.get(key) if isinstance(usage, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    if isinstance(value, float) and not math.isfinite(value):
+        return 0
+    return max(0, int(value))
 
 
 def chat_url(base_url: str) -> str:
@@ -160,6 +174,7 @@ class ChatClient:
         rng: random.Random | None = None,
     ):
         self.url = chat_url(base_url)
+        self.shown_url = without_password(self.url)  # what messages name
         self.model = model
         self.timeout = timeout
         self.max_retries = max(0, max_retries)
@@ -167,7 +182,14 @@ class ChatClient:
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.mode = MODES[0]
-        self._key = api_key or None
+        self._key = (api_key or "").strip() or None
+        if self._key is not None and not self._key.isascii():
+            # HTTP headers are ASCII; the error httpx would raise quotes the key.
+            raise EngineNotConfigured(
+                "the API key holds characters other than ASCII letters, digits and signs",
+                source="llm_api_key",
+                hint="copy the key again from your provider (no quotes, spaces or look-alikes)",
+            )
         headers = {"User-Agent": f"brieflow/{__version__}"}
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
@@ -181,8 +203,8 @@ class ChatClient:
         self._http.close()
 
     def scrub(self, text: str) -> str:
-        """`text` without the API key in it."""
-        return text.replace(self._key, "***") if self._key else text
+        """`text` without the API key or the base URL's password in it (in any case)."""
+        return scrub(text, (self._key, url_password(self.url)))
 
     def complete(self, messages: list[dict[str, str]], *, tag: str = "") -> Completion:
         """The model's answer to `messages`, from the cache when this request was made before."""
@@ -197,7 +219,9 @@ class ChatClient:
                 nxt = MODES.index(self.mode) + 1
                 if nxt >= len(MODES):
                     raise EngineResponseError(
-                        f"the server rejected the request: {exc}", source=self.url, hint=URL_HINT
+                        f"the server rejected the request: {exc}",
+                        source=self.shown_url,
+                        hint=URL_HINT,
                     ) from None
                 self.mode = MODES[nxt]
         if self.cache is not None and completion.finish_reason != "length":
@@ -229,7 +253,7 @@ class ChatClient:
         tries = self.max_retries + 1
         raise EngineUnavailable(
             self.scrub(f"{reason} ({tries} attempt{'s' if tries > 1 else ''})"),
-            source=self.url,
+            source=self.shown_url,
             hint="check that the server is running, or raise llm_timeout / llm_max_retries",
         )
 
@@ -239,7 +263,9 @@ class ChatClient:
         except httpx.TimeoutException:
             raise _Retry(f"no answer within {self.timeout:g} s") from None
         except httpx.TransportError as exc:
-            raise _Retry(f"cannot reach the server: {type(exc).__name__}: {exc}") from None
+            raise _Retry(
+                self.scrub(f"cannot reach the server: {type(exc).__name__}: {exc}")
+            ) from None
         status = response.status_code
         if status >= 400 and mode != MODES[-1] and _about_format(self._error_text(response)):
             # llama-cpp-python answers an unknown response_format with HTTP 500, others 400/422
@@ -257,13 +283,13 @@ class ChatClient:
         if status in (401, 403):
             raise EngineUnavailable(
                 f"the server refused the API key (HTTP {status}: {self._error_text(response)})",
-                source=self.url,
+                source=self.shown_url,
                 hint=KEY_HINT,
             )
         if status == 404:
             raise EngineUnavailable(
                 f"not found (HTTP 404: {self._error_text(response)})",
-                source=self.url,
+                source=self.shown_url,
                 hint=URL_HINT,
             )
         if status in (400, 422) and mode != MODES[-1]:
@@ -271,42 +297,43 @@ class ChatClient:
         if status >= 400:
             raise EngineResponseError(
                 f"the server rejected the request (HTTP {status}: {self._error_text(response)})",
-                source=self.url,
+                source=self.shown_url,
                 hint=URL_HINT,
             )
         return self._completion(response)
 
     def _completion(self, response: httpx.Response) -> Completion:
         try:
-            data = response.json()
+            data = safejson.loads(response.content)
             choice = data["choices"][0]
             message = choice.get("message") or {}
             content = message.get("content")
             usage = data.get("usage") or {}
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             raise EngineResponseError(
-                "the answer is not an OpenAI chat completion", source=self.url, hint=URL_HINT
+                "the answer is not an OpenAI chat completion", source=self.shown_url, hint=URL_HINT
             ) from None
         if not isinstance(content, str) or not content.strip():
             refusal = message.get("refusal")
             raise EngineResponseError(
                 self.scrub(f"the model returned no text{f': {refusal}' if refusal else ''}"),
-                source=self.url,
+                source=self.shown_url,
                 hint="try another model",
             )
         return Completion(
             content=content,
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
+            prompt_tokens=_token_count(usage, "prompt_tokens"),
+            completion_tokens=_token_count(usage, "completion_tokens"),
             finish_reason=choice.get("finish_reason"),
         )
 
     def _error_text(self, response: httpx.Response) -> str:
         try:
-            data = response.json()
+            data = safejson.loads(response.content)
             err = data.get("error", data) if isinstance(data, dict) else data
             text = err.get("message", str(err)) if isinstance(err, dict) else str(err)
         except ValueError:
             text = response.text
-        text = " ".join(str(text).split())[:200] or response.reason_phrase
-        return self.scrub(text)
+        # Scrub first: a key cut in half by the 200-character limit would no longer match.
+        text = " ".join(self.scrub(str(text)).split())[:200] or response.reason_phrase
+        return text

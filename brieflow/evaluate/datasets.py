@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import BrieflowError, InputError
+from ..errors import BrieflowError, InputError, internal_error
 from ..extract.jsonl import article_from_record, parse_line
 from ..models import Article
 from ..nlp.lang import detect_language
@@ -41,8 +41,11 @@ def reference_sentences(text: str, language: str) -> list[str]:
     return out
 
 
-def load_dataset(path: str | Path) -> list[EvalItem]:
-    """Every record of the JSON Lines file at `path`; the first bad line raises InputError."""
+def load_dataset(
+    path: str | Path, *, failures: list[BrieflowError] | None = None
+) -> list[EvalItem]:
+    """Every record of the JSON Lines file at `path`. A bad line raises its InputError, or,
+    when a `failures` list is given, is added to it and costs only itself."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -56,8 +59,24 @@ def load_dataset(path: str | Path) -> list[EvalItem]:
         raise InputError(f"cannot read the file ({exc})", source=str(path)) from None
     items: list[EvalItem] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            items.append(_item(line, f"{path}:{lineno}"))
+        if not line.strip():
+            continue
+        origin = f"{path}:{lineno}"
+        try:
+            items.append(_item(line, origin))
+        except Exception as exc:
+            error = exc if isinstance(exc, BrieflowError) else internal_error(exc, origin)
+            if failures is None:
+                raise error from None
+            failures.append(error)
+    if not items and failures:
+        if len(failures) == 1:
+            raise failures.pop()
+        raise InputError(
+            f"none of the {len(failures)} records can be read",
+            source=str(path),
+            hint=f"the first: {failures[0].line()}",
+        )
     if not items:
         raise InputError(
             "the file has no records", source=str(path), hint="write one JSON object a line"

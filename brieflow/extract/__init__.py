@@ -7,12 +7,12 @@ skipped while the rest go on.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from .. import safejson
 from ..errors import BrieflowError, UnsupportedFormat
 from ..models import Article
 
@@ -82,12 +82,14 @@ def detect_format(data: bytes, name: str = "") -> str:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"{") or head.startswith(b"["):
         lines = [ln for ln in data.splitlines() if ln.strip()]
-        if len(lines) > 1 and all(ln.lstrip().startswith(b"{") for ln in lines[:5]):
-            try:
-                json.loads(lines[0])
-                return "jsonl"
-            except ValueError:
-                pass
+        # JSON Lines when any of the first lines is a JSON value on its own (not only the first:
+        # a broken first record must cost only itself, not every record after it).
+        if (
+            len(lines) > 1
+            and all(ln.lstrip().startswith(b"{") for ln in lines[:5])
+            and any(_parses(ln) for ln in lines[:5])
+        ):
+            return "jsonl"
         return "json"
     if head.startswith(b"<?xml") or head.startswith(b"<rss") or head.startswith(b"<feed"):
         if b"<rss" in head or b"<feed" in head or b"<rdf" in head:
@@ -98,6 +100,14 @@ def detect_format(data: bytes, name: str = "") -> str:
     if head.startswith(b"# "):
         return "markdown"
     return "text"
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        safejson.loads(line)
+    except ValueError:
+        return False
+    return True
 
 
 def extract(

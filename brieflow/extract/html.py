@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..errors import EmptyArticle, InputError
 from ..models import Article
+from ..sources import is_url
 from . import Item, register
 from .dates import normalize_published
 from .embedded import Embedded, embedded_article, is_placeholder
@@ -326,7 +327,7 @@ def read_html(data: bytes, name: str) -> tuple[Article, str]:
     text = decode_html(data, name, http_charset=getattr(data, "charset", None))
     tree = parse_html(text, name)
     meta = page_metadata(tree, name)
-    url = getattr(data, "url", None) or (name if _is_url(name) else None) or meta.url
+    url = getattr(data, "url", None) or (name if is_url(name) else None) or meta.url
     paragraphs = [p for p in body_paragraphs(tree, meta.title) if not is_placeholder(p)]
     where = "page"
     found: Embedded | None = None
@@ -377,6 +378,3 @@ def extract_html(data: bytes, name: str, settings: Settings | None = None) -> It
     article, _ = read_html(data, name)
     yield Item(name, article)
 
-
-def _is_url(name: str) -> bool:
-    return name.lower().startswith(("http://", "https://"))

@@ -7,13 +7,13 @@ Why so many places: English outlets use Open Graph and JSON-LD; Chinese portals 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
 
+from .. import safejson
 from .dates import instant, normalize_published
 from .embedded import MAX_SCRIPT_CHARS
 
@@ -63,24 +63,24 @@ def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, str]:
 def _json_ld(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, @graph members included; broken blocks are skipped."""
     found: list[dict[str, Any]] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, list):
-            for v in value:
-                walk(v)
-        elif isinstance(value, dict):
-            found.append(value)
-            if "@graph" in value:
-                walk(value["@graph"])
-
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         text = script.text_content() or ""
         if len(text) > MAX_SCRIPT_CHARS:
             continue
         try:
-            walk(json.loads(text))
-        except (ValueError, RecursionError):  # broken, or nested past Python's limit
+            value = safejson.loads(text)
+        except ValueError:
             continue
+        # Walked with a stack, not recursion: a block nested as deep as JSON allows is fine.
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                found.append(item)
+                if "@graph" in item:
+                    stack.append(item["@graph"])
     return found
 
 

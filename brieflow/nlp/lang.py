@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ..errors import UnsupportedLanguage
+
+# The languages brieflow reads and writes (its sentence splitter, words and checks know them).
+LANGUAGES = ("zh", "en")
+
 # Runs, not single characters: counting the lengths of a few runs is cheaper than listing
 # every character.
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -21,3 +26,15 @@ def detect_language(text: str, default: str = "en") -> str:
     if han == 0 and latin == 0:
         return default
     return "zh" if han >= latin / 4 * 0.5 and han > 0 else "en"
+
+
+def require_language(language: str, *, source: str | None = None, engine: str = "brieflow") -> str:
+    """`language` when brieflow can read and write it, else the UnsupportedLanguage error that
+    names it (an article marked "lang": "de" is not a crash deep inside an engine)."""
+    if language not in LANGUAGES:
+        raise UnsupportedLanguage(
+            f"the {engine} engine cannot brief an article in {language!r}",
+            source=source,
+            hint=f"brieflow reads {' and '.join(LANGUAGES)}; drop or fix the article's language",
+        )
+    return language

@@ -7,7 +7,9 @@ from .labels import check_notes, labels, source_line, statement
 
 
 def _escape(text: str) -> str:
-    # Keep article text literal: no accidental emphasis, links or headings.
+    # Keep article text literal: no accidental emphasis, links, headings or HTML, and on one
+    # line (a line break in a title would end its heading and start a paragraph of its own).
+    text = " ".join(text.split())
     for ch in "\\`*_[]<>#|":
         text = text.replace(ch, "\\" + ch)
     return text

@@ -170,12 +170,27 @@ def version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def refuse_foreign(conn: sqlite3.Connection, *, source: str | None = None) -> None:
+    """StoreError unless the file is a brieflow database or empty: another program's SQLite
+    file (its own tables, no brieflow stamp) is refused before anything writes to it."""
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if app_id == APPLICATION_ID:
+        return
+    foreign = app_id != 0 or version(conn) != 0
+    if not foreign:
+        foreign = conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
+    if foreign:
+        raise StoreError(
+            "not a brieflow database (it holds another program's data; left unchanged)",
+            source=source,
+            hint="choose another --db path",
+        )
+
+
 def migrate(conn: sqlite3.Connection, *, target: int = LATEST, source: str | None = None) -> int:
     """Bring the database to `target`; returns the version it was at before."""
-    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    refuse_foreign(conn, source=source)
     before = version(conn)
-    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and before != 0):
-        raise StoreError("not a brieflow database", source=source, hint="choose another --db path")
     if before > LATEST:
         raise StoreError(
             f"the database is at schema version {before}, newer than this brieflow ({LATEST})",

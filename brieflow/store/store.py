@@ -12,6 +12,7 @@ same article whatever file it came from. The input's own id (a JSON Lines `"id"`
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,10 +21,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import NotFound, StoreError
+from ..errors import InputError, NotFound, StoreError
 from ..models import Article, Brief, Paragraph, content_id
-from .migrations import LATEST, migrate
+from .location import database_path
+from .migrations import LATEST, migrate, refuse_foreign
 from .records import Added, Failure, Run, SearchHit, StoredArticle, StoredBrief
+
+MAX_SEARCH_TERMS = 32
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a NUL in a search is a space, not an SQL error
 
 _ARTICLE_COLUMNS = (
     "a.pk, a.id, a.external_id, a.title, a.source, a.url, a.published, a.language, a.origin, "
@@ -48,7 +53,7 @@ class Store:
     """A brieflow database; opening it applies any pending migration."""
 
     def __init__(self, path: str | Path, *, timeout: float = 30.0, create: bool = True):
-        self.path = Path(path)
+        self.path = database_path(path)
         self._name = str(path)
         if not create and not self.path.exists():
             raise NotFound(
@@ -72,6 +77,7 @@ class Store:
         try:
             with self._errors():
                 self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                refuse_foreign(self._conn, source=self._name)  # before WAL changes the file
                 mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise StoreError(f"cannot switch to WAL mode (got {mode})", source=self._name)
@@ -252,12 +258,8 @@ class Store:
                 raise StoreError(
                     f"the id prefix {ref!r} names several articles", hint="give more characters"
                 )
-        if not rows:
-            raise NotFound(
-                f"no article with id {ref!r}",
-                source=self._name,
-                hint="see `brieflow articles list`",
-            )
+        if not rows:  # no source: the web app shows this, and the path is the server's
+            raise NotFound(f"no article with id {ref!r}", hint="see `brieflow articles list`")
         return rows[0]
 
     def _paragraphs(self, pk: int) -> tuple[Paragraph, ...]:
@@ -295,7 +297,7 @@ class Store:
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.published IS NULL, a.published DESC, a.pk DESC LIMIT ? OFFSET ?"
         )
-        for row in self._iter(sql, [*params, -1 if limit is None else limit, offset]):
+        for row in self._iter(sql, [*params, _sql_limit(limit), min(max(0, offset), _SQL_MAX)]):
             yield self._stored(row)
 
     def _iter(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
@@ -316,9 +318,14 @@ class Store:
         """Articles holding every whitespace-separated term of `query` (in the title or a
         paragraph), newest first. Terms of 3+ characters use the trigram index; shorter ones
         (two-character Chinese words like 央行) fall back to a scan."""
-        terms = [t for t in query.split() if t]
+        terms = search_terms(query)
         if not terms:
-            raise StoreError("the search query is empty", hint="give at least one word")
+            raise InputError("the search query is empty", hint="give at least one word")
+        if len(terms) > MAX_SEARCH_TERMS:  # each is a subquery: SQLite's limits are near
+            raise InputError(
+                f"the search has too many words ({len(terms)})",
+                hint=f"search for at most {MAX_SEARCH_TERMS} words",
+            )
         where, params = _filters(source, since, until)
         for term in terms:
             like = _like_contains(term)
@@ -340,7 +347,7 @@ class Store:
         )
         hits = []
         folded = [t.casefold() for t in terms]
-        for row in self._query(sql, [*params, limit]):
+        for row in self._query(sql, [*params, _sql_limit(limit)]):
             matching = tuple(
                 p for p in self._paragraphs(row[0]) if any(t in p.text.casefold() for t in folded)
             )
@@ -421,6 +428,8 @@ class Store:
         `number` picks the one brief stored under that number (the web app's brief id)."""
         where, params = _filters(source, since, until)
         if number is not None:
+            if not 0 < number <= _SQL_MAX:  # no brief is stored under it (nor can be)
+                return
             where.append("b.pk = ?")
             params.append(number)
         if article is not None:
@@ -443,12 +452,25 @@ class Store:
             )
             + " LIMIT ?"
         )
-        for row in self._iter(sql, [*params, -1 if limit is None else limit]):
+        for row in self._iter(sql, [*params, _sql_limit(limit)]):
             stored = self._stored(row[:13])
             number, options, text, run, created = row[13:]
-            data = json.loads(text)
-            brief = replace(Brief.from_dict(data), article_id=stored.display_id)
-            yield StoredBrief(number, brief, stored, json.loads(options), run, created)
+            try:
+                brief = replace(Brief.from_dict(json.loads(text)), article_id=stored.display_id)
+                options = json.loads(options)
+            except (
+                ValueError,
+                KeyError,
+                TypeError,
+                AttributeError,
+                IndexError,
+                OverflowError,
+            ) as exc:
+                raise StoreError(
+                    f"brief {number} is damaged ({type(exc).__name__}: {exc})",
+                    hint="restore the database from a backup, or delete that brief",
+                ) from None
+            yield StoredBrief(number, brief, stored, options, run, created)
 
     def brief(self, article: str, *, engine: str | None = None) -> StoredBrief:
         """The newest brief of the article `article` names; raises NotFound."""
@@ -456,7 +478,6 @@ class Store:
             return found
         raise NotFound(
             f"article {article!r} has no brief" + (f" from engine {engine!r}" if engine else ""),
-            source=self._name,
             hint="run `brieflow batch` on it",
         )
 
@@ -533,6 +554,23 @@ class Store:
         )[0]
         keys = ("articles", "paragraphs", "briefs", "duplicates", "runs", "failures")
         return dict(zip(keys, (int(v) for v in one), strict=True))
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a search query (control characters such as NUL separate words)."""
+    return _CONTROL.sub(" ", query).split()
+
+
+# SQLite integers are 64-bit: a larger number from a user (-n 10**30, /api/briefs/10**22)
+# means "no limit" or "nothing stored under it", never an OverflowError.
+_SQL_MAX = 2**63 - 1
+
+
+def _sql_limit(limit: int | None) -> int:
+    """A LIMIT SQLite takes: None or a huge number is no limit (-1)."""
+    if limit is None or limit > _SQL_MAX:
+        return -1
+    return max(0, limit)
 
 
 def _like_contains(term: str) -> str:

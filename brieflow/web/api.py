@@ -24,6 +24,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (413, "the request is larger than the cap", ("RequestTooLarge", "...")),
         (422, "the request or the article is not valid", ("ValidationError", "...")),
         (502, "the URL or the engine failed", ("FetchError", "...")),
+        (503, "the engine is not configured or unavailable", ("EngineNotConfigured", "...")),
         (504, "briefing took longer than the server allows", ("Timeout", "...")),
     )
     for example in [{"error": {"type": example[0], "message": example[1]}}]
@@ -56,11 +57,14 @@ class BriefRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
+            # What one_input checks, said in the schema so clients (and fuzzers) know {} is not
+            # a request.
+            "oneOf": [{"required": [k]} for k in ("text", "html", "url", "article")],
             "examples": [
                 {"text": "Title\n\nFirst paragraph.\n\nSecond paragraph.", "engine": "extractive"},
                 {"url": "https://example.com/news/1.html", "lang": "en"},
                 {"article": {"title": "T", "paragraphs": ["One.", "Two."]}},
-            ]
+            ],
         },
     )
     text: str | None = Field(None, description="plain text; a first title line is the title")
@@ -181,17 +185,19 @@ def _rendered(request: Request, number: int, fmt: str) -> str:
     return get_renderer(fmt).render(stored.brief, article.article) + "\n"
 
 
+class MarkdownResponse(PlainTextResponse):
+    media_type = "text/markdown"
+
+
 @router.get(
     "/api/briefs/{number:int}.md",
-    response_class=PlainTextResponse,
+    response_class=MarkdownResponse,
     summary="A brief as Markdown",
     tags=["briefs"],
     responses=ERRORS,
 )
-def get_brief_markdown(number: int, request: Request) -> PlainTextResponse:
-    return PlainTextResponse(
-        _rendered(request, number, "markdown"), media_type="text/markdown; charset=utf-8"
-    )
+def get_brief_markdown(number: int, request: Request) -> MarkdownResponse:
+    return MarkdownResponse(_rendered(request, number, "markdown"))
 
 
 @router.get(

@@ -22,11 +22,10 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__
-from ..errors import BrieflowError
+from .._version import __version__
+from ..errors import BrieflowError, StoreError
 from ..render import html as html_renderer
 from . import api
 from .api import BriefTimeout
@@ -129,6 +128,28 @@ class SameOrigin:
         await self.app(scope, receive, send)
 
 
+class HostCheck:
+    """Answer 400 (as JSON, like every other error) to a request whose Host header is not one
+    of `allowed`: a page on another name resolving to loopback (DNS rebinding) gets nothing."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]):
+        self.app = app
+        self.allowed = frozenset(h.lower() for h in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
+            name = host[: host.find("]") + 1] if host.startswith("[") else host.split(":")[0]
+            if name not in self.allowed:
+                response = JSONResponse(
+                    error_body("InvalidHost", "this server answers only to its own host name"),
+                    status_code=400,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -198,7 +219,11 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
 
     @app.exception_handler(BrieflowError)
     async def brieflow_error(request: Request, exc: BrieflowError) -> Response:
-        return render_error(request, exc.http_status, type(exc).__name__, exc.line())
+        line = exc.line()
+        if isinstance(exc, StoreError):  # its source is the server's database path
+            log.error("store error on %s %s: %s", request.method, request.url.path, line)
+            line = BrieflowError(exc.message, hint=exc.hint).line()
+        return render_error(request, exc.http_status, type(exc).__name__, line)
 
     @app.exception_handler(BriefTimeout)
     async def too_slow(request: Request, exc: BriefTimeout) -> Response:
@@ -241,7 +266,7 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=web.max_body_bytes)
     app.add_middleware(SameOrigin)
     if web.allowed_hosts is not None:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(web.allowed_hosts))
+        app.add_middleware(HostCheck, allowed=web.allowed_hosts)
     return app
 
 

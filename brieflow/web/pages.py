@@ -67,7 +67,7 @@ async def _submission(fields: dict[str, str], upload: UploadFile | None) -> Subm
         raise InputError(f"unknown language {common['language']!r}", hint="choose zh or en")
     for name in ("groups", "points"):
         value = fields.get(name) or "4"
-        if not value.isdigit() or not 1 <= int(value) <= 4:
+        if value not in ("1", "2", "3", "4"):  # not isdigit(): "²" is a digit int() refuses
             raise InputError(f"{name} must be a number from 1 to 4, got {value!r}")
         common[f"max_{name}"] = int(value)
     given = []

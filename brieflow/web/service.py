@@ -18,14 +18,13 @@ from typing import Any
 from .. import pipeline
 from ..config import Settings
 from ..engines import BriefOptions, get_engine
-from ..errors import BrieflowError, FetchError, InputError, NotFound
+from ..errors import BlockedURL, BrieflowError, InputError, NotFound
 from ..extract import EXTENSIONS
 from ..extract.dates import normalize_published
-from ..fetch import _BLOCK_HINT
 from ..models import Article, content_id
 from ..sources import is_url
 from ..store import Store
-from ..store.store import StoredArticle, StoredBrief, options_key
+from ..store.store import StoredArticle, StoredBrief, options_key, search_terms
 
 INPUT_KINDS = ("text", "html", "url", "article")
 # Upload names map to these extractors; anything else is sniffed from the bytes.
@@ -37,10 +36,6 @@ class RefusedURL(InputError):
     metadata address (also when a redirect leads there). The client's mistake, so 400."""
 
     http_status = 400
-
-
-# The hints brieflow.fetch gives when it refuses (rather than fails) to fetch a URL.
-_REFUSALS = (_BLOCK_HINT, "only http:// and https:// URLs are fetched")
 
 
 @dataclass(frozen=True)
@@ -110,14 +105,17 @@ class Service:
             max_points=sub.max_points,
         )
         key = options_key(options.key())
-        added = self.store.add_article(article, origin=f"web:{sub.kind}")
-        found = self._find(added.id, engine.name, engine.version, key)
-        if found is None:
-            brief = pipeline.brief(article, engine=engine, options=options, settings=self.settings)
-            self.store.add_brief(added.id, brief, options=key)
-            found = self._find(added.id, brief.engine, brief.engine_version, key)
-        if found is None:  # pragma: no cover - add_brief has just committed it
-            raise NotFound("the brief just stored cannot be read back", source=added.id)
+        cid, _ = pipeline.brief_and_store(
+            article,
+            self.store,
+            engine=engine,
+            options=options,
+            origin=f"web:{sub.kind}",
+            settings=self.settings,
+        )
+        found = self._find(cid, engine.name, engine.version, key)
+        if found is None:  # pragma: no cover - brief_and_store has just committed it
+            raise NotFound("the brief just stored cannot be read back", source=cid)
         return found
 
     def _find(self, cid: str, engine: str, version: str, key: str) -> StoredBrief | None:
@@ -158,7 +156,7 @@ class Service:
         for i, error in enumerate(errors):
             if error.source == "<stdin>":  # the pipeline's name for bytes handed to it
                 error.source = _shown(sub)
-            if isinstance(error, FetchError) and error.hint in _REFUSALS:
+            if isinstance(error, BlockedURL):  # refused, not failed: the API names it so
                 errors[i] = RefusedURL(error.message, source=error.source, hint=error.hint)
         if errors and not articles:
             raise errors[0]
@@ -203,7 +201,7 @@ class Service:
         (Chinese or English words, all of them must occur)."""
         since, until = _date(since, "since"), _date(until, "until")
         found: Iterator[StoredBrief]
-        if query and query.strip():
+        if query and search_terms(query):
             hits = self.store.search(query, source=source, since=since, until=until, limit=limit)
             found = (
                 b
