@@ -1,0 +1,139 @@
+"""The Ray executor: same briefs as local processes, one cluster-wide llm cap, kill -9 of the
+driver then rerun. One local Ray cluster (2 CPUs, loopback) for the whole session: Ray starts
+slowly, so these tests are few."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from brieflow.batch import run_batch
+from brieflow.batch_ray import NAMESPACE, RayExecutor, import_ray, limiter
+from brieflow.errors import ConfigError
+from brieflow.store import Store
+
+from .storedata import article_record, write_jsonl
+from .test_batch import _batch_cmd, _briefed, env
+
+try:
+    import ray
+except ImportError:
+    ray = None
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """The address of a local 2-CPU cluster on loopback, started once."""
+    if ray is None:
+        pytest.skip('Ray is not installed (pip install "brieflow[ray]")')
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        namespace=NAMESPACE,
+        _node_ip_address="127.0.0.1",
+        log_to_driver=False,
+        configure_logging=False,
+    )
+    try:
+        yield ray.get_runtime_context().gcs_address
+    finally:
+        ray.shutdown()
+
+
+def test_ray_gives_the_same_briefs_as_local_processes(tmp_path: Path, ray_cluster) -> None:
+    src = write_jsonl(tmp_path / "a.jsonl", [article_record(i) for i in range(20)])
+    with Store(tmp_path / "local.db") as s1, Store(tmp_path / "ray.db") as s2:
+        run_batch([str(src)], s1, concurrency=1)
+        result = run_batch([str(src)], s2, executor=RayExecutor())
+        assert result.progress.counts() == {
+            "seen": 20,
+            "briefed": 20,
+            "skipped": 0,
+            "duplicates": 0,
+            "failed": 0,
+        }
+        one = {b.article.id: b.brief for b in s1.briefs()}
+        assert {b.article.id: b.brief for b in s2.briefs()} == one and len(one) == 20
+        # resume is the store's, whatever the executor: nothing left to do
+        again = run_batch([str(src)], s2, executor=RayExecutor())
+        assert (again.progress.briefed, again.progress.skipped) == (0, 20)
+
+
+def test_the_llm_limiter_caps_the_cluster_and_takes_back_dead_leases(ray_cluster) -> None:
+    gate = limiter(2)
+    try:
+        held = [ray.get(gate.acquire.remote(60.0)) for _ in range(2)]
+        third = gate.acquire.remote(60.0)
+        ready, _ = ray.wait([third], timeout=1.5)
+        assert ready == [] and ray.get(gate.state.remote()) == (2, 2)
+        ray.get(gate.release.remote(held[0]))
+        assert isinstance(ray.get(third, timeout=10), str)
+        # a second driver asking gets the same actor, with the first one's cap
+        assert ray.get(limiter(50).state.remote()) == (2, 2)
+        # a lease whose holder never gives it back expires
+        ray.get(gate.release.remote(held[1]))
+        ray.get(gate.acquire.remote(0.5))
+        ray.get(gate.acquire.remote(0.5))
+        assert isinstance(ray.get(gate.acquire.remote(60.0), timeout=10), str)
+    finally:
+        ray.kill(gate)
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_ray_driver_then_rerun_briefs_everything_once(
+    tmp_path: Path, ray_cluster
+) -> None:
+    n = 40
+    records = [article_record(i) for i in range(n)]
+    src = write_jsonl(tmp_path / "big.jsonl", records)
+    db = tmp_path / "k.db"
+    cmd = [*_batch_cmd(db, str(src), jobs=2), "--executor", "ray", "--ray-address", ray_cluster]
+    proc = subprocess.Popen(
+        cmd,
+        env=env(),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _briefed(db) < 5 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the batch finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    killed_at = _briefed(db)
+    assert 5 <= killed_at < n
+    rerun = subprocess.run(
+        cmd, env=env(), cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == n
+    assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
+    conn.close()
+    assert f"{n - killed_at} briefed, {killed_at} already briefed" in rerun.stderr
+
+
+def test_a_missing_ray_is_one_clear_error(tmp_path: Path, monkeypatch, capsys) -> None:
+    from brieflow.cli import main
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(ConfigError, match=r'pip install "brieflow\[ray\]"'):
+        import_ray()
+    src = write_jsonl(tmp_path / "a.jsonl", [article_record(0)])
+    code = main(["batch", str(src), "--db", str(tmp_path / "x.db"), "--executor", "ray"])
+    err = capsys.readouterr().err
+    assert code != 0 and 'pip install "brieflow[ray]"' in err and not (tmp_path / "x.db").exists()
