@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..errors import ConfigError
+    from ..store.open import is_postgres
     from ..web import WebSettings, create_app
 
     if not 0 <= args.port <= 65535:
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.host in LOOPBACK:
         hosts = ("127.0.0.1", "localhost", "[::1]", "::1")  # refuses DNS rebinding
     web = WebSettings(
-        db=settings.db_path,
+        db=settings.db if settings.db and is_postgres(settings.db) else settings.db_path,
         settings=settings,
         max_body_bytes=args.max_body,
         brief_timeout=args.timeout,

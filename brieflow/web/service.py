@@ -25,6 +25,7 @@ from ..fetch import _BLOCK_HINT
 from ..models import Article, content_id
 from ..sources import is_url
 from ..store import Store
+from ..store.open import open_store
 from ..store.store import StoredArticle, StoredBrief, options_key
 
 INPUT_KINDS = ("text", "html", "url", "article")
@@ -47,7 +48,7 @@ _REFUSALS = (_BLOCK_HINT, "only http:// and https:// URLs are fetched")
 class WebSettings:
     """How the server behaves; `settings` carries engine, LLM and fetch settings."""
 
-    db: Path
+    db: Path | str  # a SQLite file or a postgresql:// URL
     settings: Settings = field(default_factory=Settings)
     max_body_bytes: int = 5_000_000  # larger requests get 413 before any work
     brief_timeout: float = 60.0  # seconds for read + brief + store; then 504
@@ -86,7 +87,7 @@ class Service:
         """This thread's connection to the database."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.web.db)
+            store = open_store(self.web.db)
             self._local.store = store
             with self._lock:
                 self._stores.append(store)
