@@ -137,3 +137,71 @@ def test_a_missing_ray_is_one_clear_error(tmp_path: Path, monkeypatch, capsys) -
     code = main(["batch", str(src), "--db", str(tmp_path / "x.db"), "--executor", "ray"])
     err = capsys.readouterr().err
     assert code != 0 and 'pip install "brieflow[ray]"' in err and not (tmp_path / "x.db").exists()
+
+
+def _descends_from_us(pid: int) -> bool:
+    """Whether `pid` runs under this test process (the session cluster's raylet is our child):
+    never touch another cluster's workers on a shared machine."""
+    me = os.getpid()
+    while pid > 1:
+        if pid == me:
+            return True
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        pid = int(stat[stat.rindex(")") + 2 :].split()[1])
+    return False
+
+
+def _ray_workers_busy() -> list[int]:
+    """This session's Ray worker processes running a brief now (Ray names them after the task)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmd = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"ray::_limited_work" in cmd and _descends_from_us(int(entry.name)):
+                out.append(int(entry.name))
+    return out
+
+
+@pytest.mark.slow
+def test_kill_9_of_a_ray_worker_costs_its_articles_only_until_the_rerun(
+    tmp_path: Path, ray_cluster
+) -> None:
+    n = 40
+    src = write_jsonl(tmp_path / "big.jsonl", [article_record(i) for i in range(n)])
+    db = tmp_path / "w.db"
+    cmd = [*_batch_cmd(db, str(src), jobs=2), "--executor", "ray", "--ray-address", ray_cluster]
+    proc = subprocess.Popen(
+        cmd, env=env(), cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    killed = []
+    deadline = time.monotonic() + 120
+    while not killed and proc.poll() is None and time.monotonic() < deadline:
+        if _briefed(db) >= 3:
+            for pid in _ray_workers_busy()[:1]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+        time.sleep(0.02)
+    err = proc.communicate(timeout=300)[1]
+    assert killed, "no busy Ray worker was found to kill"
+    assert proc.returncode in (0, 1), err
+    first = sqlite3.connect(db)
+    failed = first.execute("SELECT count(*) FROM failures").fetchone()[0]
+    kinds = {k for (k,) in first.execute("SELECT kind FROM failures")}
+    # the killed worker's article failed (WorkerDied, not retried by Ray); nothing else did
+    assert kinds == {"WorkerDied"} and failed >= 1 and _briefed(db) + failed == n
+    first.close()
+    rerun = subprocess.run(
+        cmd, env=env(), cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{failed} briefed, {n - failed} already briefed" in rerun.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
+    conn.close()
