@@ -40,7 +40,39 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="longest a brief may take before the request gets 504 (default 60)",
     )
+    p.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="DANGEROUS: serve without API tokens on an address other than loopback "
+        "(tokens are required there otherwise; see `brieflow tokens`)",
+    )
     p.set_defaults(func=run)
+
+
+def needs_tokens(host: str, no_auth: bool, db: object) -> bool:
+    """Whether the server must ask for API tokens; refuses to start a server that would ask
+    for tokens none of which exists, and warns loudly about --no-auth off loopback."""
+    if host in LOOPBACK:
+        return False
+    if no_auth:
+        print(
+            f"brieflow: WARNING: --no-auth: anyone who can reach {host} can read every stored "
+            "brief and make the server brief and fetch on their behalf",
+            file=sys.stderr,
+        )
+        return False
+    from ..errors import ConfigError
+    from ..store import tokens
+    from ..store.open import open_store
+
+    with open_store(db) as store:  # type: ignore[arg-type]
+        active = [t for t in tokens.listed(store) if t.active]
+    if not active:
+        raise ConfigError(
+            f"serving on {host} needs API tokens and the database has none",
+            hint="create one with `brieflow tokens create NAME --db …`, or pass --no-auth",
+        )
+    return True
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,12 +90,14 @@ def run(args: argparse.Namespace) -> int:
     hosts = None  # any Host header when bound to a public interface (a proxy names it)
     if args.host in LOOPBACK:
         hosts = ("127.0.0.1", "localhost", "[::1]", "::1")  # refuses DNS rebinding
+    db = settings.db if settings.db and is_postgres(settings.db) else settings.db_path
     web = WebSettings(
-        db=settings.db if settings.db and is_postgres(settings.db) else settings.db_path,
+        db=db,
         settings=settings,
         max_body_bytes=args.max_body,
         brief_timeout=args.timeout,
         allowed_hosts=hosts,
+        require_token=needs_tokens(args.host, args.no_auth, db),
     )
     app = create_app(web)
     shown = f"[{args.host}]" if ":" in args.host else args.host

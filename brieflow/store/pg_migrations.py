@@ -103,10 +103,23 @@ CREATE INDEX paragraphs_text_trgm ON paragraphs USING gin (text gin_trgm_ops);
 CREATE INDEX articles_title_trgm ON articles USING gin (title gin_trgm_ops);
 """
 
+V4_TOKENS = """
+CREATE TABLE tokens (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    rate INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "articles, paragraphs, briefs, runs", V1_CORE),
     (2, "failures and near-duplicates", V2_FAILURES_AND_DUPLICATES),
     (3, "full-text search (pg_trgm)", V3_SEARCH),
+    (4, "API tokens", V4_TOKENS),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -54,6 +54,7 @@ class WebSettings:
     brief_timeout: float = 60.0  # seconds for read + brief + store; then 504
     brief_workers: int = 2  # briefs computed at once (CPU-bound); others queue
     allowed_hosts: tuple[str, ...] | None = None  # Host headers accepted; None: any
+    require_token: bool = False  # API tokens on every call and page (brieflow/web/auth.py)
 
 
 @dataclass(frozen=True)
