@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -40,15 +41,45 @@ from brieflow.store import Store, options_key  # noqa: E402
 from brieflow.store.open import open_store  # noqa: E402
 
 
-def timed_batch(folder: Path, db: Path, executor) -> tuple[float, int]:
+def tree_cpu() -> float:
+    """CPU seconds of this process and everything under it: its own, its reaped children's
+    (local pool workers), and its live descendants' (Ray's gcs_server, raylet and workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            parent[int(entry.name)] = int(fields[1])
+            used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    me = os.getpid()
+
+    def under_me(pid: int) -> bool:
+        while pid > 1:
+            pid = parent.get(pid, 0)
+            if pid == me:
+                return True
+        return False
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    live = sum(cpu for pid, cpu in used.items() if under_me(pid))
+    return time.process_time() + children.ru_utime + children.ru_stime + live
+
+
+def timed_batch(folder: Path, db: Path, executor) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of the whole tree, briefs) of one batch into a new store."""
     with Store(db) as store:
-        t0 = time.perf_counter()
+        c0, t0 = tree_cpu(), time.perf_counter()
         result = run_batch([str(folder)], store, executor=executor)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, tree_cpu() - c0
     db.unlink()
     for suffix in ("-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    return seconds, result.progress.briefed
+    return seconds, cpu, result.progress.briefed
 
 
 def executors(folder: Path, tmp: Path, rounds: int) -> list[str]:
@@ -56,12 +87,17 @@ def executors(folder: Path, tmp: Path, rounds: int) -> list[str]:
 
     from brieflow.batch_ray import RayExecutor
 
-    best: dict[str, float] = {}
+    best: dict[str, tuple[float, float]] = {}  # name -> (best wall s, best CPU s)
     briefed = 0
     startup: dict[int, float] = {}
+
+    def keep(name: str, s: float, cpu: float) -> None:
+        old = best.get(name, (1e9, 1e9))
+        best[name] = (min(old[0], s), min(old[1], cpu))
+
     for _ in range(rounds):
-        s, briefed = timed_batch(folder, tmp / "local.db", PoolExecutor(2, processes=True))
-        best["local, 2 processes"] = min(best.get("local, 2 processes", 1e9), s)
+        s, cpu, briefed = timed_batch(folder, tmp / "local.db", PoolExecutor(2, processes=True))
+        keep("local, 2 processes", s, cpu)
         for cpus in (1, 2):
             t0 = time.perf_counter()
             ray.init(
@@ -74,18 +110,20 @@ def executors(folder: Path, tmp: Path, rounds: int) -> list[str]:
             startup[cpus] = time.perf_counter() - t0
             try:
                 timed_batch(folder, tmp / "warm.db", RayExecutor(window=4))  # workers start
-                s, _ = timed_batch(folder, tmp / "ray.db", RayExecutor())
+                s, cpu, _ = timed_batch(folder, tmp / "ray.db", RayExecutor())
             finally:
                 ray.shutdown()
-            name = f"Ray, {cpus} worker{'s' if cpus > 1 else ''}"
-            best[name] = min(best.get(name, 1e9), s)
-    local = best["local, 2 processes"]
+            keep(f"Ray, {cpus} worker{'s' if cpus > 1 else ''}", s, cpu)
+    local_s, local_cpu = best["local, 2 processes"]
     rows = [
-        "| executor | seconds | articles/s | time vs local |",
-        "| --- | ---: | ---: | ---: |",
+        "| executor | wall s | articles/s (wall) | CPU s | articles per CPU-s | CPU vs local |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, s in best.items():
-        rows.append(f"| {name} | {s:.2f} | {briefed / s:.1f} | {s / local:.2f} |")
+    for name, (s, cpu) in best.items():
+        rows.append(
+            f"| {name} | {s:.2f} | {briefed / s:.1f} | {cpu:.1f} | {briefed / cpu:.1f} "
+            f"| {cpu / local_cpu:.2f} |"
+        )
     rows.append("")
     rows.append(
         f"{briefed} briefs per batch; best of {rounds} rounds; Ray start-up (not in the "
@@ -163,12 +201,40 @@ def stores(folder: Path, tmp: Path, pg: str | None) -> list[str]:
     return rows
 
 
+def prompt_sizes(folder: Path) -> list[str]:
+    """Characters the llm engine sends and the brief it keeps, per article and language: the
+    base of the token estimate in docs/scale.md (no tokenizer is run here: offline)."""
+    from brieflow import load
+    from brieflow.engines.prompts import brief_request
+
+    sent: dict[str, list[int]] = {"zh": [], "en": []}
+    own: dict[str, list[int]] = {"zh": [], "en": []}
+    for path in sorted(folder.glob("*.jsonl")):
+        for article in load(str(path)):
+            lang = "zh" if article.language == "zh" else "en"
+            messages = brief_request(
+                article, article.paragraphs, language="en", max_groups=4, max_points=4
+            )
+            sent[lang].append(sum(len(m["content"]) for m in messages))
+            own[lang].append(sum(len(p.text) for p in article.paragraphs))
+    rows = ["| language | articles | mean prompt characters | of which the article |"]
+    rows.append("| --- | ---: | ---: | ---: |")
+    for lang, sizes in sent.items():
+        if sizes:
+            mean = sum(sizes) / len(sizes)
+            rows.append(
+                f"| {lang} | {len(sizes)} | {mean:,.0f} | {sum(own[lang]) / len(sizes):,.0f} |"
+            )
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=600, help="articles in the corpus")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--pg", metavar="URL", help="a PostgreSQL server (default: a throwaway one)")
     ap.add_argument("--skip-ray", action="store_true")
+    ap.add_argument("--skip-stores", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="brieflow-scale-") as tmp_name:
         tmp = Path(tmp_name)
@@ -177,7 +243,9 @@ def main() -> int:
         print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)\n")
         if not args.skip_ray:
             print("\n".join(executors(folder, tmp, args.rounds)) + "\n")
-        print("\n".join(stores(folder, tmp, args.pg)))
+        print("\n".join(prompt_sizes(folder)) + "\n")
+        if not args.skip_stores:
+            print("\n".join(stores(folder, tmp, args.pg)))
         print(f"\nload average at end: {os.getloadavg()[0]:.1f}")
     return 0
 
