@@ -110,3 +110,59 @@ def test_two_batch_processes_on_one_postgres_database(tmp_path: Path, pg_url: st
     assert _sql(pg_url, "SELECT count(*), count(DISTINCT id) FROM articles") == [(30, 30)]
     assert _sql(pg_url, "SELECT count(*), count(DISTINCT article) FROM briefs") == [(30, 30)]
     assert _sql(pg_url, "SELECT count(*) FROM failures") == [(0,)]
+
+
+def test_the_web_app_on_postgres(pg_url: str) -> None:  # noqa: F811
+    from brieflow.web import WebSettings, create_app
+
+    from .test_web_api import TestClient  # imported there without Starlette's warning
+
+    client = TestClient(create_app(WebSettings(db=pg_url)), raise_server_exceptions=False)
+    made = client.post(
+        "/api/briefs",
+        json={"text": "Test title\n\nThe bank cut its rates on Monday.\n\nShares rose after it."},
+    )
+    assert made.status_code in (200, 201), made.text
+    number = made.json()["brief_id"]
+    assert client.get("/api/briefs").json()["count"] == 1
+    assert client.get(f"/api/briefs/{number}").json()["brief_id"] == number
+    assert client.get("/healthz").json()["schema_version"] == LATEST
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_on_postgres_then_rerun_briefs_everything_once(
+    tmp_path: Path,
+    pg_url: str,  # noqa: F811
+) -> None:
+    import os
+    import signal
+    import time
+
+    n = 40
+    src = write_jsonl(tmp_path / "big.jsonl", [article_record(i) for i in range(n)])
+    cmd = _batch_cmd(pg_url, str(src), jobs=2)  # type: ignore[arg-type]
+    proc = subprocess.Popen(
+        cmd, env=env(), cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+    def briefed() -> int:
+        try:
+            return _sql(pg_url, "SELECT count(*) FROM briefs")[0][0]
+        except Exception:  # the schema is not there yet
+            return 0
+
+    deadline = time.monotonic() + 120
+    while briefed() < 5 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the batch finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    killed_at = briefed()
+    assert 5 <= killed_at < n
+    rerun = subprocess.run(
+        cmd, env=env(), cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{n - killed_at} briefed, {killed_at} already briefed" in rerun.stderr
+    assert _sql(pg_url, "SELECT count(*), count(DISTINCT article) FROM briefs") == [(n, n)]
+    assert _sql(pg_url, "SELECT status FROM runs ORDER BY id") == [("running",), ("done",)]
