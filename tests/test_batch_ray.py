@@ -205,3 +205,78 @@ def test_kill_9_of_a_ray_worker_costs_its_articles_only_until_the_rerun(
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
     conn.close()
+
+
+def test_the_llm_engine_on_ray_keeps_one_cap_for_the_cluster(tmp_path: Path, ray_cluster) -> None:
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from brieflow.config import Settings
+
+    from .llm_fakes import article, completion, good_brief
+
+    seen = {"now": 0, "most": 0, "requests": 0}
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            with lock:
+                seen["now"] += 1
+                seen["requests"] += 1
+                seen["most"] = max(seen["most"], seen["now"])
+            time.sleep(0.3)
+            data = json.dumps(completion(good_brief())).encode()
+            with lock:
+                seen["now"] -= 1
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = article()
+    paragraphs = [p.text for p in base.paragraphs]
+    records = [  # 8 texts: the same story with a different closing line, briefed with --force
+        {
+            "id": f"llm-{i}",
+            "title": base.title,
+            "lang": "zh",
+            "paragraphs": [*paragraphs, f"编号{i}。"],
+        }
+        for i in range(8)
+    ]
+    src = write_jsonl(tmp_path / "llm.jsonl", records)
+    settings = Settings(
+        engine="llm",
+        llm_base_url=f"http://127.0.0.1:{httpd.server_address[1]}/v1",
+        llm_model="fake",
+        llm_api_key="k",
+        cache_dir="off",
+    )
+    gate = None
+    try:
+        with Store(tmp_path / "llm.db") as store:
+            result = run_batch(
+                [str(src)],
+                store,
+                engine="llm",
+                settings=settings,
+                force=True,
+                executor=RayExecutor(llm_limit=2, window=6),
+            )
+            assert result.progress.briefed == 8, result.failures
+        gate = limiter(2)
+        # 6 tasks in flight (llm tasks take no CPU), but never more than 2 calls at once
+        assert seen["requests"] >= 8 and 1 <= seen["most"] <= 2
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        if gate is not None:
+            ray.kill(gate)
