@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ._common import settings_from
 
@@ -22,9 +23,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=None,
-        help="the database (default: $BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
+        help="the database: a SQLite file or postgresql://user@host:port/db (default: "
+        "$BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
     )
     p.add_argument(
         "--max-body",
@@ -49,7 +51,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def needs_tokens(host: str, no_auth: bool, db: object) -> bool:
+def needs_tokens(host: str, no_auth: bool, db: Path | str) -> bool:
     """Whether the server must ask for API tokens; refuses to start a server that would ask
     for tokens none of which exists, and warns loudly about --no-auth off loopback."""
     if host in LOOPBACK:
@@ -65,7 +67,7 @@ def needs_tokens(host: str, no_auth: bool, db: object) -> bool:
     from ..store import tokens
     from ..store.open import open_store
 
-    with open_store(db) as store:  # type: ignore[arg-type]
+    with open_store(db) as store:
         active = [t for t in tokens.listed(store) if t.active]
     if not active:
         raise ConfigError(
@@ -80,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..errors import ConfigError
     from ..store.open import is_postgres
+    from ..store.postgres import shown as without_password
     from ..web import WebSettings, create_app
 
     if not 0 <= args.port <= 65535:
@@ -101,7 +104,10 @@ def run(args: argparse.Namespace) -> int:
     )
     app = create_app(web)
     shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"brieflow: serving http://{shown}:{args.port}/ (database {web.db})", file=sys.stderr)
+    print(
+        f"brieflow: serving http://{shown}:{args.port}/ (database {without_password(str(web.db))})",
+        file=sys.stderr,
+    )
     uvicorn.run(
         app,
         host=args.host,
