@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -150,6 +151,20 @@ class PgStore(Store):
             ) from exc
         except psycopg.Error as exc:
             raise StoreError(f"database error: {exc}", source=self._name) from exc
+
+    def _iter(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        """Rows through a server-side cursor, 500 at a time: a long export never sits in
+        memory (a plain psycopg cursor would fetch every row first)."""
+        raw = self._conn.raw  # type: ignore[attr-defined]
+        if self._depth or self._conn.in_transaction:  # inside a write: keep it simple
+            yield from self._query(sql, params)
+            return
+        name = f"brieflow_{uuid.uuid4().hex[:12]}"
+        with self._errors(), raw.transaction(), raw.cursor(name=name) as cur:
+            cur.itersize = 500
+            cur.execute(_sql(sql), tuple(params) or None)
+            while rows := cur.fetchmany(500):
+                yield from rows
 
     def add_article(
         self, article: Article, *, origin: str | None = None, detect_duplicates: bool = True
