@@ -151,9 +151,7 @@ def test_a_foreign_sqlite_file_is_refused_and_left_unchanged(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["theirs.db"]
 
 
-@pytest.mark.parametrize(
-    "url", ["postgresql://user@localhost/brief", "mysql://h/db", "sqlite:///tmp/x.db"]
-)
+@pytest.mark.parametrize("url", ["mysql://h/db", "sqlite:///tmp/x.db", "postgresq://h/db"])
 def test_a_database_url_is_a_configuration_error(tmp_path, capsys, monkeypatch, url):
     monkeypatch.chdir(tmp_path)
     assert main(["batch", EN, "--db", url]) == 7
@@ -162,3 +160,5 @@ def test_a_database_url_is_a_configuration_error(tmp_path, capsys, monkeypatch, 
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ConfigError):
         Store(url)
+    with pytest.raises(ConfigError):  # the SQLite store is not PostgreSQL's
+        Store("postgresql://user@localhost/brief")

@@ -12,7 +12,9 @@ from brieflow.errors import InputError, NotFound, StoreError
 from brieflow.models import Article, Brief, KeyPoint, Theme, Viewpoint, content_id
 from brieflow.store import Store, options_key
 from brieflow.store.migrations import LATEST, MIGRATIONS, migrate
+from brieflow.store.open import open_store
 
+from .pgserver import pg_server, pg_url  # noqa: F401
 from .storedata import article_record, edited
 
 ZH = Article.from_texts(
@@ -52,9 +54,11 @@ def a_brief(article: Article, engine: str = "extractive") -> Brief:
     )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with Store(tmp_path / "t.db") as s:
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path: Path) -> Store:
+    """The same verbs on both backends (PostgreSQL: a new database on the throwaway cluster)."""
+    target = request.getfixturevalue("pg_url") if request.param == "postgres" else tmp_path / "t.db"
+    with open_store(target) as s:
         yield s
 
 

@@ -7,15 +7,17 @@ import argparse
 from ..errors import InputError
 from ..extract.dates import normalize_published
 from ..store import Store
+from ..store.open import open_store as open_db
 from ._common import settings_from
 
 
 def add_db_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=None,
-        help="the database (default: $BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
+        help="the database: a SQLite file or postgresql://user@host:port/db (default: "
+        "$BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
     )
 
 
@@ -60,4 +62,4 @@ def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
 def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
     settings = settings_from(args, db="db")
-    return Store(settings.db_path, create=create)
+    return open_db(settings.db or settings.db_path, create=create)

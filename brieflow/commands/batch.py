@@ -7,7 +7,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from ..batch import Progress, run_batch
+from ..batch import Executor, Progress, run_batch
+from ..errors import InputError
 from ._common import (
     add_engine_flags,
     add_input_flags,
@@ -31,6 +32,7 @@ examples:
   brieflow batch news/ --db desk.db
   brieflow batch feeds.urls --db desk.db --concurrency 2
   brieflow batch archive.jsonl --db desk.db --engine llm --concurrency 8
+  brieflow batch archive.jsonl --db desk.db --executor ray --ray-address head:6379
 """
 
 
@@ -58,6 +60,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="briefs at once (default: the CPU count for extractive, 4 for llm)",
     )
     p.add_argument("--force", action="store_true", help="brief near-duplicates too")
+    p.add_argument(
+        "--executor",
+        choices=["local", "ray"],
+        default="local",
+        help="where briefs run: local processes (default) or a Ray cluster "
+        '(pip install "brieflow[ray]")',
+    )
+    p.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        default=None,
+        help="the Ray cluster's head, host:port or auto (default: $RAY_ADDRESS, else a new "
+        "local cluster)",
+    )
     p.add_argument(
         "--progress",
         choices=["auto", "bar", "lines", "none"],
@@ -153,10 +169,25 @@ class _Display:
             self._bar.stop()
 
 
+def _executor(args: argparse.Namespace) -> Executor | None:
+    """None (local processes or threads) unless --executor ray; then --concurrency is the
+    cluster-wide cap on llm calls at once and, for extractive, the tasks in flight."""
+    if args.executor != "ray":
+        if args.ray_address:
+            raise InputError("--ray-address needs --executor ray")
+        return None
+    from ..batch_ray import RayExecutor, import_ray
+
+    import_ray()  # a missing Ray is one clear error before any work
+    n = args.concurrency
+    return RayExecutor(args.ray_address, llm_limit=n or 4, window=n)
+
+
 def run(args: argparse.Namespace) -> int:
     settings = engine_settings(args, db="db")
     options = brief_options(args, settings)
     stdin = read_stdin_if_needed(args.sources)
+    executor = _executor(args)
     display = _Display(args.progress)
     update: Callable[[Progress], None] = display.update
     with open_store(args, create=True) as store:
@@ -168,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
                 options=options,
                 settings=settings,
                 concurrency=args.concurrency,
+                executor=executor,
                 force=args.force,
                 fmt=args.input_format,
                 stdin=stdin,

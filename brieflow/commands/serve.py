@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from pathlib import Path
 
 from ._common import settings_from
 
@@ -23,9 +24,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=None,
-        help="the database (default: $BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
+        help="the database: a SQLite file or postgresql://user@host:port/db (default: "
+        "$BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
     )
     p.add_argument(
         "--max-body",
@@ -41,13 +43,47 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="longest a brief may take before the request gets 504 (default 60)",
     )
+    p.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="DANGEROUS: serve without API tokens on an address other than loopback "
+        "(tokens are required there otherwise; see `brieflow tokens`)",
+    )
     p.set_defaults(func=run)
+
+
+def needs_tokens(host: str, no_auth: bool, db: Path | str) -> bool:
+    """Whether the server must ask for API tokens; refuses to start a server that would ask
+    for tokens none of which exists, and warns loudly about --no-auth off loopback."""
+    if host in LOOPBACK:
+        return False
+    if no_auth:
+        print(
+            f"brieflow: WARNING: --no-auth: anyone who can reach {host} can read every stored "
+            "brief and make the server brief and fetch on their behalf",
+            file=sys.stderr,
+        )
+        return False
+    from ..errors import ConfigError
+    from ..store import tokens
+    from ..store.open import open_store
+
+    with open_store(db) as store:
+        active = [t for t in tokens.listed(store) if t.active]
+    if not active:
+        raise ConfigError(
+            f"serving on {host} needs API tokens and the database has none",
+            hint="create one with `brieflow tokens create NAME --db …`, or pass --no-auth",
+        )
+    return True
 
 
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..errors import ConfigError
+    from ..store.open import is_postgres
+    from ..store.postgres import shown as without_password
     from ..web import WebSettings, create_app
 
     if not 0 <= args.port <= 65535:
@@ -60,16 +96,21 @@ def run(args: argparse.Namespace) -> int:
     hosts = None  # any Host header when bound to a public interface (a proxy names it)
     if args.host in LOOPBACK:
         hosts = ("127.0.0.1", "localhost", "[::1]", "::1")  # refuses DNS rebinding
+    db = settings.db if settings.db and is_postgres(settings.db) else settings.db_path
     web = WebSettings(
-        db=settings.db_path,
+        db=db,
         settings=settings,
         max_body_bytes=args.max_body,
         brief_timeout=args.timeout,
         allowed_hosts=hosts,
+        require_token=needs_tokens(args.host, args.no_auth, db),
     )
     app = create_app(web)
     shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"brieflow: serving http://{shown}:{args.port}/ (database {web.db})", file=sys.stderr)
+    print(
+        f"brieflow: serving http://{shown}:{args.port}/ (database {without_password(str(web.db))})",
+        file=sys.stderr,
+    )
     uvicorn.run(
         app,
         host=args.host,

@@ -1,5 +1,5 @@
-"""Where the database lives. Today a SQLite file path; a URL names a database server, which no
-backend serves yet (PostgreSQL comes with issue 17 and registers its scheme in BACKENDS)."""
+"""Where a SQLite database lives. A postgresql:// URL is opened by store.open (PgStore); any
+other URL reaching the SQLite store is a configuration error, never a file called "mysql:/…"."""
 
 from __future__ import annotations
 
@@ -9,21 +9,17 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..redact import without_password
 
-# URL scheme → the backend that serves it; empty until a server backend exists.
-BACKENDS: dict[str, object] = {}
-
 _URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
 
 def database_path(location: str | Path) -> Path:
-    """The SQLite file `location` names; a URL of a scheme no backend serves is a ConfigError
-    (rather than a file called "postgresql:/…")."""
+    """The SQLite file `location` names; a URL is a ConfigError (PostgreSQL URLs go through
+    store.open.open_store, which never calls this)."""
     if isinstance(location, str) and (m := _URL.match(location)):
-        scheme = m.group(1).lower()
-        if scheme not in BACKENDS:
-            raise ConfigError(
-                f"brieflow cannot use {scheme}:// databases (yet)",
-                source=without_password(location),
-                hint="give a file path for a SQLite database, e.g. --db desk.db",
-            )
+        raise ConfigError(
+            f"brieflow cannot use {m.group(1).lower()}:// databases",
+            source=without_password(location),
+            hint="give a file path for a SQLite database (e.g. --db desk.db) "
+            "or a postgresql://user@host:port/db URL",
+        )
     return Path(location)

@@ -143,10 +143,24 @@ END;
 INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('rebuild');
 """
 
+V4_TOKENS = """
+-- API tokens of `brieflow serve` (brieflow/store/tokens.py): only a hash of each is kept.
+CREATE TABLE tokens (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    prefix TEXT NOT NULL,             -- the token's first characters, to recognise it
+    hash TEXT NOT NULL UNIQUE,        -- SHA-256 of the token, hex
+    rate INTEGER NOT NULL,            -- requests a minute
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, paragraphs, briefs, runs", V1_CORE),
     Migration(2, "failures and near-duplicates", _backfill_signatures),
     Migration(3, "full-text search", V3_SEARCH),
+    Migration(4, "API tokens", V4_TOKENS),
 )
 
 LATEST = MIGRATIONS[-1].number

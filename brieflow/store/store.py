@@ -318,14 +318,7 @@ class Store:
         """Articles holding every whitespace-separated term of `query` (in the title or a
         paragraph), newest first. Terms of 3+ characters use the trigram index; shorter ones
         (two-character Chinese words like 央行) fall back to a scan."""
-        terms = search_terms(query)
-        if not terms:
-            raise InputError("the search query is empty", hint="give at least one word")
-        if len(terms) > MAX_SEARCH_TERMS:  # each is a subquery: SQLite's limits are near
-            raise InputError(
-                f"the search has too many words ({len(terms)})",
-                hint=f"search for at most {MAX_SEARCH_TERMS} words",
-            )
+        terms = query_terms(query)
         where, params = _filters(source, since, until)
         for term in terms:
             like = _like_contains(term)
@@ -559,6 +552,20 @@ class Store:
 def search_terms(query: str) -> list[str]:
     """The words of a search query (control characters such as NUL separate words)."""
     return _CONTROL.sub(" ", query).split()
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a search query that a store can run: an empty query or one of more than
+    MAX_SEARCH_TERMS words (each is a subquery) is the user's InputError (400, exit 3)."""
+    terms = search_terms(query)
+    if not terms:
+        raise InputError("the search query is empty", hint="give at least one word")
+    if len(terms) > MAX_SEARCH_TERMS:
+        raise InputError(
+            f"the search has too many words ({len(terms)})",
+            hint=f"search for at most {MAX_SEARCH_TERMS} words",
+        )
+    return terms
 
 
 # SQLite integers are 64-bit: a larger number from a user (-n 10**30, /api/briefs/10**22)

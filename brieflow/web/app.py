@@ -262,6 +262,10 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
+    if web.require_token:
+        from .auth import TokenAuth
+
+        app.add_middleware(TokenAuth, service=service)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, limit=web.max_body_bytes)
     app.add_middleware(SameOrigin)

@@ -24,6 +24,7 @@ from ..extract.dates import normalize_published
 from ..models import Article, content_id
 from ..sources import is_url
 from ..store import Store
+from ..store.open import open_store
 from ..store.store import StoredArticle, StoredBrief, options_key, search_terms
 
 INPUT_KINDS = ("text", "html", "url", "article")
@@ -42,12 +43,13 @@ class RefusedURL(InputError):
 class WebSettings:
     """How the server behaves; `settings` carries engine, LLM and fetch settings."""
 
-    db: Path
+    db: Path | str  # a SQLite file or a postgresql:// URL
     settings: Settings = field(default_factory=Settings)
     max_body_bytes: int = 5_000_000  # larger requests get 413 before any work
     brief_timeout: float = 60.0  # seconds for read + brief + store; then 504
     brief_workers: int = 2  # briefs computed at once (CPU-bound); others queue
     allowed_hosts: tuple[str, ...] | None = None  # Host headers accepted; None: any
+    require_token: bool = False  # API tokens on every call and page (brieflow/web/auth.py)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Service:
         """This thread's connection to the database."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.web.db)
+            store = open_store(self.web.db)
             self._local.store = store
             with self._lock:
                 self._stores.append(store)

@@ -1,0 +1,129 @@
+"""API tokens on every API call and page of a shared server, with a per-token rate limit.
+
+On when `serve` binds an address other than loopback (unless `--no-auth`). A request shows its
+token as `Authorization: Bearer TOKEN` (API clients), or in the `brieflow_token` cookie, which a
+GET of any page with `?token=TOKEN` sets (browsers; the token then leaves the address bar).
+`/healthz` and `/static/` stay open. Errors are JSON: 401 no or unknown token, 403 revoked token,
+429 over the token's requests a minute (with Retry-After). The rate limit is a token bucket per
+API token and per server process: with several processes, each allows the full rate.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..store import tokens
+
+COOKIE = "brieflow_token"
+OPEN_PATHS = ("/healthz",)
+OPEN_PREFIXES = ("/static/",)
+CACHE_SECONDS = 5.0  # a revoked token stops working within this long
+
+
+class Buckets:
+    """Token buckets: `rate` requests a minute, bursts up to `rate`."""
+
+    def __init__(self, clock: Any = time.monotonic):
+        self.clock = clock
+        self.state: dict[int, tuple[float, float]] = {}  # token id -> (tokens left, when)
+
+    def take(self, key: int, rate: int) -> float:
+        """0.0 when the request may go, else the seconds until it may."""
+        now = self.clock()
+        left, then = self.state.get(key, (float(rate), now))
+        left = min(float(rate), left + (now - then) * rate / 60.0)
+        if left >= 1.0:
+            self.state[key] = (left - 1.0, now)
+            return 0.0
+        self.state[key] = (left, now)
+        return (1.0 - left) * 60.0 / rate
+
+
+def _error(status: int, kind: str, message: str, headers: dict[str, str] | None = None):
+    body = {"error": {"type": kind, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class TokenAuth:
+    def __init__(self, app: ASGIApp, service: Any, clock: Any = time.monotonic):
+        self.app = app
+        self.service = service
+        self.buckets = Buckets(clock)
+        self.cache: dict[str, tuple[tokens.Token | None, float]] = {}
+        self.clock = clock
+
+    def _lookup(self, secret: str) -> tokens.Token | None:
+        now = self.clock()
+        hit = self.cache.get(secret)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        found = tokens.find(self.service.store, secret)
+        if len(self.cache) > 10_000:
+            self.cache.clear()
+        self.cache[secret] = (found, now + CACHE_SECONDS)
+        return found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        from_query = next((v for k, v in query if k == "token"), None)
+        secret = None
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            secret = auth[7:].strip()
+        elif from_query:
+            secret = from_query
+        else:
+            cookie = SimpleCookie(headers.get("cookie", ""))
+            if COOKIE in cookie:
+                secret = cookie[COOKIE].value
+        if not secret:
+            response = _error(
+                401,
+                "Unauthorized",
+                "this server needs an API token: send `Authorization: Bearer TOKEN` "
+                "(tokens come from `brieflow tokens create`)",
+                {"WWW-Authenticate": "Bearer"},
+            )
+        else:
+            token = await run_in_threadpool(self._lookup, secret)
+            if token is None:
+                response = _error(
+                    401, "Unauthorized", "unknown API token", {"WWW-Authenticate": "Bearer"}
+                )
+            elif not token.active:
+                response = _error(403, "Forbidden", f"API token {token.prefix}… is revoked")
+            elif wait := self.buckets.take(token.id, token.rate):
+                response = _error(
+                    429,
+                    "TooManyRequests",
+                    f"over this token's {token.rate} requests a minute; retry in {wait:.0f} s",
+                    {"Retry-After": str(math.ceil(wait))},
+                )
+            elif from_query and scope.get("method") == "GET":
+                rest = urlencode([(k, v) for k, v in query if k != "token"])
+                response = RedirectResponse(path + (f"?{rest}" if rest else ""), status_code=303)
+                response.set_cookie(
+                    COOKIE,
+                    secret,
+                    httponly=True,
+                    samesite="strict",
+                    secure=scope.get("scheme") == "https",
+                )
+            else:
+                await self.app(scope, receive, send)
+                return
+        await response(scope, receive, send)
