@@ -159,7 +159,7 @@ def structure_table(current: dict, label: str, previous: dict | None, previous_l
         for system, r in systems:
             v = r["viewpoint"] or {}
             lines.append(
-                f"| {head} | {system} | {_f(v.get('paragraph'))} | {_f(v.get('sentence'))} "
+                f"| {head or ' '} | {system} | {_f(v.get('paragraph'))} | {_f(v.get('sentence'))} "
                 f"| {_f(v.get('sentence_one_paragraph'))} | {_f(v.get('rouge1'))} "
                 f"| {_f(v.get('rougeL'))} | {_f(r['titles_rouge1'])} | {_f(r['titles_grounded'])} "
                 f"| {_f(r['titles_repeated'])} | {_f(r['ari'], 3)} |"
@@ -167,7 +167,7 @@ def structure_table(current: dict, label: str, previous: dict | None, previous_l
             head = ""
         lead = s["lead_viewpoint"]
         lines.append(
-            f"| | Lead (first sentence) | {_f(lead['paragraph'])} | {_f(lead['sentence'])} "
+            f"|   | Lead (first sentence) | {_f(lead['paragraph'])} | {_f(lead['sentence'])} "
             f"| {_f(lead['sentence_one_paragraph'])} | {_f(lead['rouge1'])} "
             f"| {_f(lead['rougeL'])} | | | | |"
         )
@@ -188,7 +188,12 @@ def write_structure(
     if args.structure_json:
         args.structure_json.write_text(
             json.dumps(
-                {"engine": engine.name, "version": engine.version, "sets": current},
+                {
+                    "engine": engine.name,
+                    "version": engine.version,
+                    "commit": revision(),
+                    "sets": current,
+                },
                 ensure_ascii=False,
                 indent=2,
             )
@@ -199,8 +204,11 @@ def write_structure(
     previous_label = ""
     if args.previous and args.previous.exists():
         saved = json.loads(args.previous.read_text("utf-8"))
-        previous, previous_label = saved["sets"], f"{saved['engine']} {saved['version']} (previous)"
-    label = f"brieflow {engine.name} {engine.version}"
+        previous = saved["sets"]
+        previous_label = (
+            f"{saved['engine']} {saved['version']} (previous, {saved.get('commit', '?')})"
+        )
+    label = f"brieflow {engine.name} {engine.version} (this commit)"
     table = structure_table(current, label, previous, previous_label)
     print(table + "\n")
     body = "\n\n".join(
