@@ -236,12 +236,16 @@ def test_eval_cli_reports_structure(tmp_path, capsys):
     }
     refs = tmp_path / "refs.jsonl"
     refs.write_text(json.dumps(ref, ensure_ascii=False) + "\n", "utf-8")
-    out_json = tmp_path / "report.json"
+    out_json, details = tmp_path / "report.json", tmp_path / "details.jsonl"
     argv = ["eval", str(data), "--baselines", "lead", "--reference-briefs", str(refs)]
-    assert main([*argv, "--json", str(out_json)]) == 0
+    assert main([*argv, "--json", str(out_json), "--details", str(details)]) == 0
     out = capsys.readouterr().out
     assert "structure against reference briefs: 1 articles (0 of one paragraph), 1 briefs" in out
     assert re.search(r"^lead\s+100\.0\s+100\.0\s+nan\s+100\.0\s+100\.0$", out, re.M)
     structure = json.loads(out_json.read_text("utf-8"))["structure"]
     assert structure["articles"] == 1 and 0 <= structure["titles_rouge1"] <= 100
     assert -1 <= structure["ari"] <= 1
+    rows = [json.loads(line) for line in details.read_text("utf-8").splitlines()]
+    (row,) = [r for r in rows if r["system"] == "structure"]
+    assert row["id"] == record["id"] and row["lead"]["sentence"] == 1.0
+    assert row["brief"]["ari"] == structure["ari"]

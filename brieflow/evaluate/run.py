@@ -36,8 +36,7 @@ from .baselines import (
 )
 from .datasets import EvalItem, reference_sentences
 from .metrics import rouge, text_length, tokenization_label, tokenize, truncate_text
-from .structure import ReferenceBrief, format_structure
-from .structure import score as score_structure
+from .structure import ReferenceBrief, format_structure, score_rows, summarize
 
 ENGINE_SYSTEM = "brieflow"
 FULL_COUNT = 3  # sentences a ranking baseline outputs under the `full` protocol (Lead-3)
@@ -232,7 +231,10 @@ def evaluate(
             else {}
         )
         articles = {i.article.id: i.article for i in items}
-        report["structure"] = score_structure(references, articles, briefs)
+        rows = score_rows(references, articles, briefs)
+        report["structure"] = summarize(rows)
+        if details is not None:
+            details.extend({"system": "structure", **row} for row in rows)
     return report
 
 

@@ -335,16 +335,6 @@ def score_rows(
     ]
 
 
-def score(
-    references: Sequence[ReferenceBrief],
-    articles: dict[str, Article],
-    briefs: dict[str, Brief | None],
-) -> dict[str, Any]:
-    """The structure report over every reference whose article is in `articles` (by id):
-    shares and means ×100, for our briefs and for the Lead viewpoint."""
-    return summarize(score_rows(references, articles, briefs))
-
-
 def _pct(values: Sequence[float]) -> float | None:
     return round(100 * mean(values), 1) if values else None
 
