@@ -135,8 +135,13 @@ def structure(
                 briefs[article_id] = None
         rows_by_set[path.stem] = score_rows(wanted, articles, briefs)
     out = {name: summarize(rows) for name, rows in rows_by_set.items()}
+    every = [row for rows in rows_by_set.values() for row in rows]
     if len(out) > 1:
-        out["all"] = summarize([row for rows in rows_by_set.values() for row in rows])
+        out["all"] = summarize(every)
+    batches = sorted({row["batch"] for row in every})
+    if len(batches) > 1:
+        for batch in batches:
+            out[f"all, batch {batch}"] = summarize([r for r in every if r["batch"] == batch])
     return out
 
 

@@ -162,12 +162,19 @@ def test_a_changed_splitter_is_caught_not_misread():
 def test_reference_file_schema_and_selection():
     refs = load_reference_briefs(REFERENCES)
     assert len(refs) >= 60
-    by_set = Counter(r.set for r in refs)
-    assert by_set == {
-        "en-en-news-dev": 19,
-        "zh-zh-finnews-dev": 15,
-        "zh-zh-finreport-dev": 22,
-        "zh-zh-thepaper-dev": 5,
+    # batch 1: every 3rd en, 10th finnews, 7th finreport, the first 5 thepaper (id order);
+    # batch 2: every 6th en from the 2nd, 10th finnews from the 6th, 14th finreport from the 4th,
+    # the last thepaper
+    by_batch = Counter((r.batch, r.set) for r in refs)
+    assert by_batch == {
+        (1, "en-en-news-dev"): 19,
+        (1, "zh-zh-finnews-dev"): 15,
+        (1, "zh-zh-finreport-dev"): 22,
+        (1, "zh-zh-thepaper-dev"): 5,
+        (2, "en-en-news-dev"): 9,
+        (2, "zh-zh-finnews-dev"): 15,
+        (2, "zh-zh-finreport-dev"): 11,
+        (2, "zh-zh-thepaper-dev"): 1,
     }
     for ref in refs:
         assert 2 <= len(ref.groups) <= 4, ref.id
@@ -182,7 +189,7 @@ def test_reference_file_schema_and_selection():
                 assert all(title_case), (ref.id, title)
     # only ids, positions and our titles: no article text in the file
     for line in REFERENCES.read_text("utf-8").splitlines():
-        assert set(json.loads(line)) == {"set", "id", "sentences", "viewpoint", "groups"}
+        assert set(json.loads(line)) == {"set", "id", "batch", "sentences", "viewpoint", "groups"}
 
 
 def test_reference_file_errors_name_the_line(tmp_path):
@@ -204,6 +211,34 @@ def test_reference_file_errors_name_the_line(tmp_path):
         load_reference_briefs(path)
     with pytest.raises(InputError, match="no such file"):
         load_reference_briefs(tmp_path / "missing.jsonl")
+
+
+# (start, step, count) of each batch's selection in a dev file sorted by id
+RULE = {
+    1: {
+        "en-en-news-dev": (0, 3, None),
+        "zh-zh-finnews-dev": (0, 10, None),
+        "zh-zh-finreport-dev": (0, 7, None),
+        "zh-zh-thepaper-dev": (0, 1, 5),
+    },
+    2: {
+        "en-en-news-dev": (1, 6, None),
+        "zh-zh-finnews-dev": (5, 10, None),
+        "zh-zh-finreport-dev": (3, 14, None),
+        "zh-zh-thepaper-dev": (5, 1, None),
+    },
+}
+
+
+@pytest.mark.skipif(not EVAL_DIR.is_dir(), reason="needs ../shared/data/eval")
+def test_references_follow_the_documented_selection_rule():
+    refs = load_reference_briefs(REFERENCES)
+    for batch, sets in RULE.items():
+        for name, (start, step, count) in sets.items():
+            ids = [i.article.id for i in load_dataset(EVAL_DIR / f"{name}.jsonl")]
+            assert ids == sorted(ids)
+            wanted = ids[start::step][:count]
+            assert [r.id for r in refs if r.batch == batch and r.set == name] == wanted
 
 
 @pytest.mark.skipif(not EVAL_DIR.is_dir(), reason="needs ../shared/data/eval")

@@ -4,14 +4,16 @@ the Core Viewpoint, how the article's sentences fall into themes, and what each 
 A reference brief stores ids and positions only, never article text (the articles are read at run
 time), one JSON object a line (bench/data/reference_briefs.jsonl):
 
-    {"set": "zh-zh-finnews-dev", "id": "finna-eval-0009", "sentences": [6],
+    {"set": "zh-zh-finnews-dev", "id": "finna-eval-0009", "batch": 1, "sentences": [6],
      "viewpoint": {"paragraph": 1, "sentence": 5},
      "groups": [{"title": "指数走势", "units": [[1, 0], [1, 2], [1, 5]]}, ...]}
 
 A position is (paragraph number, sentence index within that paragraph) as
 `brieflow.nlp.sentences.split_sentences` splits it; `sentences` holds the sentence count of each
 paragraph when the reference was written, so a change of the splitter is caught rather than
-silently moving every position. The measures are described in docs/evaluation.md.
+silently moving every position. `batch` (optional, default 1) tells apart references written
+at different times, so that figures on a batch written after an engine change can be read on
+their own. The measures are described in docs/evaluation.md.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class ReferenceBrief:
     sentences: tuple[int, ...]  # sentence count per paragraph when the reference was written
     viewpoint: Position
     groups: tuple[ReferenceGroup, ...]
+    batch: int = 1
 
 
 def load_reference_briefs(path: str | Path) -> list[ReferenceBrief]:
@@ -105,6 +108,9 @@ def _parse(record: Any) -> ReferenceBrief:
     counts = tuple(record["sentences"])
     if not counts or not all(isinstance(c, int) and c >= 0 for c in counts):
         raise ValueError('"sentences" must list a sentence count per paragraph')
+    batch = record.get("batch", 1)
+    if not isinstance(batch, int) or batch < 1:
+        raise ValueError('"batch" must be a whole number ≥ 1')
     vp = record["viewpoint"]
     viewpoint = _position((vp["paragraph"], vp["sentence"]))
     groups = []
@@ -125,7 +131,7 @@ def _parse(record: Any) -> ReferenceBrief:
     for p, k in (viewpoint, *units_seen):
         if p > len(counts) or k >= counts[p - 1]:
             raise ValueError(f"position [{p}, {k}] is outside the sentence counts")
-    return ReferenceBrief(record["set"], record["id"], counts, viewpoint, tuple(groups))
+    return ReferenceBrief(record["set"], record["id"], counts, viewpoint, tuple(groups), batch)
 
 
 @dataclass(frozen=True)
@@ -292,6 +298,7 @@ def score_article(reference: ReferenceBrief, article: Article, brief: Brief | No
     ref_labels = labels(ref_groups, len(reading.positions))
     out: dict[str, Any] = {
         "id": reference.id,
+        "batch": reference.batch,
         "one_paragraph": reading.paragraphs == 1,
         "lead": viewpoint(0, reading.texts[0], [reading.positions[0][0]]),
         "reference_titles_grounded": [
