@@ -55,8 +55,10 @@ def _en_class(tok: str) -> str:
         return ""
     if "NOUN" in forms or "PROPN" in forms:
         return NOUN
-    if "ADJ" in forms or ("VERB" in forms and low.endswith("ing") and low not in forms["VERB"]):
-        return MODIFIER  # "Public Libraries", "Parking Fees"
+    if "ADJ" in forms and low in forms["ADJ"]:
+        return MODIFIER  # "Public Libraries" (not "Largest" or "Deeper": they compare)
+    if "VERB" in forms and low.endswith("ing") and low not in forms["VERB"]:
+        return MODIFIER  # "Parking Fees"
     return ""
 
 
