@@ -39,6 +39,7 @@ from brieflow.evaluate.structure import (  # noqa: E402
     score_rows,
     summarize,
 )
+from brieflow.models import Brief  # noqa: E402
 from brieflow.pipeline import brief as make_brief  # noqa: E402
 
 HEADING = "## Quality (ROUGE against human summaries)"
@@ -127,7 +128,7 @@ def structure(
             continue
         ids = {r.id for r in wanted}
         articles = {i.article.id: i.article for i in load_dataset(path) if i.article.id in ids}
-        briefs = {}
+        briefs: dict[str, Brief | None] = {}
         for article_id, article in articles.items():
             try:
                 briefs[article_id] = make_brief(article, engine=engine, options=BriefOptions())

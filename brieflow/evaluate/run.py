@@ -225,12 +225,9 @@ def evaluate(
     }
     if references is not None:
         ours = next((r for r in results if r.name == ENGINE_SYSTEM), None)
-        briefs = (
-            {i.article.id: o.brief for i, o in zip(items, ours.outputs, strict=True)}
-            if ours
-            else {}
-        )
-        articles = {i.article.id: i.article for i in items}
+        outputs = ours.outputs if ours else [Output([], {})] * len(items)
+        briefs = {str(i.article.id): o.brief for i, o in zip(items, outputs, strict=True)}
+        articles = {str(i.article.id): i.article for i in items}
         rows = score_rows(references, articles, briefs)
         report["structure"] = summarize(rows)
         if details is not None:

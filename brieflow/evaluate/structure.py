@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import permutations
 from math import comb
@@ -331,8 +331,8 @@ def score_article(reference: ReferenceBrief, article: Article, brief: Brief | No
 
 def score_rows(
     references: Sequence[ReferenceBrief],
-    articles: dict[str, Article],
-    briefs: dict[str, Brief | None],
+    articles: Mapping[str, Article],
+    briefs: Mapping[str, Brief | None],
 ) -> list[dict]:
     """`score_article` for every reference whose article is in `articles` (by id)."""
     return [
