@@ -31,8 +31,7 @@ examples:
   brieflow eval ../shared/data/eval/en-en-news-dev.jsonl
   brieflow eval dev.jsonl --baselines lead,lexrank --json report.json
   brieflow eval dev.jsonl --engine none            baselines only
-  brieflow eval ../shared/data/eval/zh-zh-finnews-dev.jsonl \
-      --reference-briefs bench/data/reference_briefs.jsonl --baselines lead
+  brieflow eval dev.jsonl --reference-briefs bench/data/reference_briefs.jsonl
 """
 
 
