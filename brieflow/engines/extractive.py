@@ -77,8 +77,6 @@ class Sentence:
     dependent: bool = False  # opens by pointing back ("其中", "However", "He"): not a viewpoint
     figures: float = 0.0  # share of its non-space characters that are digits or %
     central: float = 0.0  # cosine to the article's centroid
-    cue: bool = False  # carries a claim or conclusion cue (认为, 意味着, means, because…)
-    scene: bool = False  # sets a scene or a date rather than making a claim
 
 
 @dataclass
@@ -111,7 +109,7 @@ class ExtractiveEngine:
         if not reading.sentences:
             raise EngineError("the article has no sentences to brief", source=article.id)
         self.score(reading, article.title, language)
-        viewpoint = self.viewpoint(reading.sentences)
+        viewpoint = self.viewpoint(reading.sentences, language)
         themes = self.themes(reading, viewpoint, language, options)
         return Brief(
             viewpoint=Viewpoint(_clean(viewpoint.text, language), (viewpoint.paragraph,)),
@@ -152,8 +150,6 @@ class ExtractiveEngine:
                         fits=fits and bool(terms),
                         dependent=_DEPENDENT[language].match(text) is not None,
                         figures=len(_DIGIT.findall(text)) / max(1, chars),
-                        cue=_CUE[language].search(text) is not None,
-                        scene=_SCENE[language].search(text) is not None,
                     )
                 )
         weights = idf([s.terms for s in out])
@@ -180,8 +176,10 @@ class ExtractiveEngine:
                 - figures * max(0.0, s.figures - w.figures_free)
             )
 
-    def viewpoint(self, sentences: list[Sentence]) -> Sentence:
-        """The best-scoring sentence among the first few that can stand as a point."""
+    def viewpoint(self, sentences: list[Sentence], language: str) -> Sentence:
+        """The article's thesis: the best sentence among the first few that can stand as a
+        point, with more weight on centrality, claim and conclusion cues, and less on a
+        sentence that sets a scene or a date."""
         w = self.weights
         window = [
             s for s in sentences if s.index < w.lead_window or s.paragraph_rank < w.lead_paragraphs
@@ -189,9 +187,14 @@ class ExtractiveEngine:
         pool = [s for s in window if s.fits and not s.dependent] or [s for s in window if s.fits]
         pool = pool or window
         vc, cue, scene = w.viewpoint_centrality, w.viewpoint_cue, w.viewpoint_scene
+        cues, scenes = _CUE[language].search, _SCENE[language].search
 
         def thesis(s: Sentence) -> tuple[float, int]:
-            value = s.score + vc * s.central + cue * s.cue - scene * s.scene
+            value = s.score + vc * s.central
+            if cue and cues(s.text):
+                value += cue
+            if scene and scenes(s.text):
+                value -= scene
             return value, -s.index
 
         return max(pool, key=thesis)
@@ -320,13 +323,12 @@ _SCENE = {
     "zh": re.compile(
         r"^[“\"]?(?:当地时间|(?:\d{4}年)?\d{1,2}月\d{1,2}日|近日|日前|今天|今日|昨天|昨日|本周|上周|"
         r"\d{4}年|[上下]午|晚间|早间)"
-        r"|召开|举行|举办|开幕|闭幕|出席|发布会|论坛|峰会|记者获悉|记者了解到|走进|来到|坐落"
+        r"|召开|举行|举办|开幕|闭幕|出席|主持|发布会|记者会|座谈会|推进会|论坛|峰会|记者获悉|"
+        r"记者了解到|走进|来到|坐落"
     ),
     "en": re.compile(
         r"^[\"“]?(?:On|Last|Earlier|This|At|During|When|As|In (?:January|February|March|April|"
         r"May|June|July|August|September|October|November|December|\d{4}))\b"
-        r"|\((?:CNN|Reuters|AP|AFP|Bloomberg|BBC)\)"
-        r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
         r"|\b(?:gathered|convened|took place|was held|were held|ceremony|attended)\b"
     ),
 }
