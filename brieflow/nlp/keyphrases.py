@@ -30,7 +30,8 @@ NOUN, MODIFIER = "N", "M"  # an English title word heads a phrase, or only modif
 
 @lru_cache(maxsize=1)
 def _lemmas() -> Callable[[str], dict]:
-    from lemminflect import getAllLemmas  # its lexicon loads on first use (~0.4 s)
+    # The lexicon loads on first use (~0.4 s).
+    from lemminflect import getAllLemmas  # type: ignore[import-untyped]
 
     return getAllLemmas
 
@@ -154,10 +155,10 @@ def key_phrase(
             best_score, best = score, phrase
     if best is None:
         return None
-    terms = {seen[w][0] for w in best}
+    used = {seen[w][0] for w in best}
     if zh:
-        return "".join(best), terms
-    return " ".join(_title_case(w) for w in best), terms
+        return "".join(best), used
+    return " ".join(_title_case(w) for w in best), used
 
 
 def _title_case(word: str) -> str:
