@@ -133,7 +133,7 @@ def score_case(case: Case, weights: Weights) -> tuple[float, float, float]:
     if not reading.sentences:
         return (0.0, 0.0, 0.0)
     engine.score(reading, case.title, case.language)
-    viewpoint = engine.viewpoint(reading.sentences, case.language)
+    viewpoint = engine.viewpoint(reading, case.language)
     statements = [viewpoint] + [
         s for _, picked in engine.select(reading, viewpoint, OPTIONS) for s in picked
     ]
@@ -175,8 +175,12 @@ def fit_by_language(
     return out
 
 
+MIN_GAIN = 0.0  # --min-gain, in objective points (×100)
+
+
 def fit(cases: list[Case], start: Weights, passes: int, log=None) -> Weights:
-    """Coordinate search over GRID from `start`; a change is kept only if strictly better."""
+    """Coordinate search over GRID from `start`; a change is kept only if it raises the
+    objective by more than MIN_GAIN points."""
     best, best_value = start, objective(cases, start)
     for p in range(passes):
         changed = False
@@ -187,7 +191,7 @@ def fit(cases: list[Case], start: Weights, passes: int, log=None) -> Weights:
                     continue
                 trial = replace(best, **{name: type(current)(value)})
                 v = objective(cases, trial)
-                if v > best_value + 1e-9:
+                if v > best_value + MIN_GAIN / 100 + 1e-9:
                     best, best_value, changed = trial, v, True
                     current = getattr(best, name)
             if log:
@@ -218,7 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--min-gain", type=float, default=0.0, help="keep a change only above this gain (points)"
+    )
     args = parser.parse_args(argv)
+    global MIN_GAIN
+    MIN_GAIN = args.min_gain
     paths = sorted(args.eval_dir.glob(args.sets))
     if not paths:
         print(f"tune: no {args.sets} in {args.eval_dir}", file=sys.stderr)
