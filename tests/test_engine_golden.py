@@ -56,3 +56,31 @@ def test_same_briefs_whatever_the_hash_seed():
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert '"core_viewpoint"' in outputs[0] and "县域电商" in outputs[0]
+
+
+def test_claim_cues_pick_the_thesis_of_commentary_but_not_over_a_news_lead():
+    from dataclasses import replace
+
+    from brieflow import Article
+    from brieflow.engines.extractive import LANGUAGE_WEIGHTS, ExtractiveEngine, Weights
+
+    def viewpoint(weights, article, language):
+        engine = ExtractiveEngine(weights)
+        reading = engine.read(article, language)
+        engine.score(reading, article.title, language)
+        return engine.viewpoint(reading, language).text
+
+    essay = load(str(FIXTURES / "articles" / "en-heat-pumps.txt"))[0]
+    plain = LANGUAGE_WEIGHTS["en"]
+    assert viewpoint(plain, essay, "en").startswith("The upfront price")
+    cued = replace(plain, viewpoint_cue=0.3)
+    assert viewpoint(cued, essay, "en").startswith("The evidence means that running costs")
+    # A news lead (the first sentence is central) keeps the viewpoint: cues count for
+    # 1 - lead trust of their weight.
+    news = Article.from_texts(
+        [
+            "央行宣布下调存款准备金率0.5个百分点。此举将释放长期资金约1万亿元。",
+            "分析人士认为，降准有助于稳定市场预期。银行的负债成本也将随之下降。",
+        ]
+    )
+    assert viewpoint(Weights(viewpoint_cue=0.5), news, "zh").startswith("央行宣布")
