@@ -19,12 +19,19 @@ DATA is JSON Lines: one article a line with its reference summary, e.g.
 Scores are ROUGE-1, ROUGE-2 and ROUGE-L (summary-level) F1 ×100 against `summary`:
 English words with Porter stemming, Chinese characters and Latin/digit runs. The headline
 protocol cuts every system's sentences to the reference's length; `full` scores outputs uncut.
-See docs/evaluation.md.
+With --reference-briefs, the engine's briefs are also measured against reference briefs
+written by an editor (sentence positions, no article text; bench/data/reference_briefs.jsonl):
+the share of viewpoints citing the reference viewpoint's paragraph (and, for one-paragraph
+articles, the same sentence), the viewpoint's ROUGE against that sentence beside the Lead's
+first sentence, the titles' ROUGE-1 against the reference titles, how many titles are grounded
+in their own points and how many briefs repeat a title, and the adjusted Rand index of the
+sentence grouping. See docs/evaluation.md.
 
 examples:
   brieflow eval ../shared/data/eval/en-en-news-dev.jsonl
   brieflow eval dev.jsonl --baselines lead,lexrank --json report.json
   brieflow eval dev.jsonl --engine none            baselines only
+  brieflow eval dev.jsonl --reference-briefs bench/data/reference_briefs.jsonl
 """
 
 
@@ -57,6 +64,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="write JSON Lines with every system's score and cut output per article",
     )
+    p.add_argument(
+        "--reference-briefs",
+        metavar="FILE",
+        help="also measure viewpoints, titles and grouping against these reference briefs "
+        "(JSON Lines; the articles of DATA they name by id)",
+    )
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N articles")
     p.add_argument(
         "--summary-only",
@@ -71,6 +84,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..evaluate.datasets import load_dataset
     from ..evaluate.run import evaluate, format_table, parse_baselines
+    from ..evaluate.structure import load_reference_briefs
 
     settings = settings_from(args, engine="engine", llm_base_url="base_url", llm_model="model")
     baselines = parse_baselines(args.baselines)
@@ -79,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(
             "nothing to evaluate", source="brieflow eval", hint="give --engine or --baselines"
         )
+    references = load_reference_briefs(args.reference_briefs) if args.reference_briefs else None
     failures: list[BrieflowError] = []
     items = load_dataset(args.data, failures=failures)
     report_failures([f.line() for f in failures], len(items) + len(failures))
@@ -94,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         dataset=Path(args.data).stem,
         progress=lambda name: print(f"brieflow: eval: {name}…", file=sys.stderr),
         details=details,
+        references=references,
     )
     if args.details:
         lines = (json.dumps(d, ensure_ascii=False) + "\n" for d in details or [])

@@ -184,8 +184,8 @@ def select_paragraphs(article: Article, budget: int) -> tuple[list[Paragraph], l
         return paragraphs, []
     from .extractive import ExtractiveEngine
 
-    engine = ExtractiveEngine()
     language = article.language or "zh"
+    engine = ExtractiveEngine().for_language(language)
     reading = engine.read(article, language)
     engine.score(reading, article.title, language)
     score: dict[int, float] = {}

@@ -36,6 +36,7 @@ from .baselines import (
 )
 from .datasets import EvalItem, reference_sentences
 from .metrics import rouge, text_length, tokenization_label, tokenize, truncate_text
+from .structure import ReferenceBrief, format_structure, score_rows, summarize
 
 ENGINE_SYSTEM = "brieflow"
 FULL_COUNT = 3  # sentences a ranking baseline outputs under the `full` protocol (Lead-3)
@@ -187,10 +188,13 @@ def evaluate(
     dataset: str = "",
     progress: Callable[[str], None] | None = None,
     details: list[dict[str, Any]] | None = None,
+    references: Sequence[ReferenceBrief] | None = None,
 ) -> dict[str, Any]:
     """Score `engine` (as system "brieflow") and `baselines` on `items`; the report is the
     JSON document `brieflow eval --json` writes. A `details` list receives one record per system
-    and article (scores and the cut output), for error analysis."""
+    and article (scores and the cut output), for error analysis. With `references` (reference
+    briefs, brieflow.evaluate.structure), the report's `structure` measures the engine's
+    viewpoints, titles and grouping against those of the items they name."""
     _require(items, baselines)
     systems: list[tuple[str, Callable[..., Output]]] = []
     if engine is not None:
@@ -210,7 +214,7 @@ def evaluate(
             result.outputs.append(run(item, best_reference))
         result.seconds = time.perf_counter() - start
         results.append(result)
-    return {
+    report = {
         "dataset": dataset,
         "articles": len(items),
         "languages": sorted({i.language for i in items}),
@@ -219,6 +223,16 @@ def evaluate(
         "reference_length": round(mean(text_length(i.references[0], i.language) for i in items), 1),
         "systems": {r.name: _summarize(r, items, best_reference, details) for r in results},
     }
+    if references is not None:
+        ours = next((r for r in results if r.name == ENGINE_SYSTEM), None)
+        outputs = ours.outputs if ours else [Output([], {})] * len(items)
+        briefs = {str(i.article.id): o.brief for i, o in zip(items, outputs, strict=True)}
+        articles = {str(i.article.id): i.article for i in items}
+        rows = score_rows(references, articles, briefs)
+        report["structure"] = summarize(rows)
+        if details is not None:
+            details.extend({"system": "structure", **row} for row in rows)
+    return report
 
 
 def _scores(sentences: list[str], reference: str, language: str) -> dict[str, tuple[float, float]]:
@@ -349,4 +363,7 @@ def format_table(report: dict[str, Any]) -> str:
         )
     lines.append("")
     lines.append("ROUGE F1 ×100, mean over articles; recall in --json.")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if "structure" in report:
+        text += "\n" + format_structure(report["structure"])
+    return text

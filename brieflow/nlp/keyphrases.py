@@ -1,5 +1,10 @@
-"""Short key phrases that title a theme: runs of content words (nouns for Chinese), scored by
-how distinctive their words are for the theme."""
+"""Short key phrases that title a theme: noun phrases, scored by how distinctive their words
+are for the theme against the other themes.
+
+Chinese words come with jieba's part-of-speech tags; English words are classed by the
+lemminflect lexicon (the NIH SPECIALIST Lexicon's word forms, shipped in the package): a word
+that can be a noun may head a phrase, an adjective or an -ing form may only modify one, and a
+word that is only a verb or an adverb breaks the phrase ("Extend Licensing" is no title)."""
 
 from __future__ import annotations
 
@@ -15,36 +20,53 @@ from .words import stem, stopwords, tag
 _ZH_NOUNISH = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "an", "j", "eng", "l"}
 LONE_WORD = 0.5  # one lower-case English word or two-character Chinese word: a weak title
 PAIR_BONUS = 1.6  # a two-word phrase ("Parking Fees") titles better than one word
+MAX_ZH_CHARS = 12  # a Chinese title of more words is cut to a shorter phrase
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|[^\sA-Za-z]+")
 
 
-# title-stop-en.txt: words that make poor titles on their own (common verbs, numbers, days).
-def _verbish(word: str) -> bool:
-    """A crude guard against verbs and adverbs in English titles (no tagger works offline)."""
-    low = word.lower()
-    return (
-        (len(low) > 4 and low.endswith(("ed", "ly")))
-        or (len(low) > 5 and low.endswith("ing") and word[0].islower())
-        or "-old" in low
-        or low in stopwords("title-en")
-    )
+NOUN, MODIFIER = "N", "M"  # an English title word heads a phrase, or only modifies one
+
+
+@lru_cache(maxsize=1)
+def _lemmas() -> Callable[[str], dict]:
+    # The lexicon loads on first use (~0.4 s).
+    from lemminflect import getAllLemmas  # type: ignore[import-untyped]
+
+    return getAllLemmas
 
 
 @lru_cache(maxsize=100_000)
-def _en_title_word(tok: str) -> bool:
-    return (
-        tok[0].isalpha()
-        and len(tok) > 2
-        and tok.lower() not in stopwords("en")
-        and not _verbish(tok)
-    )
+def _en_class(tok: str) -> str:
+    """NOUN, MODIFIER or "" (not a title word: a function word, a verb, an adverb, a number,
+    a common word in title-stop-en.txt)."""
+    low = tok.lower()
+    if (
+        not tok[0].isalpha()
+        or len(tok) <= 2
+        or low in stopwords("en")
+        or low in stopwords("title-en")
+        or "-old" in low
+    ):
+        return ""
+    forms = _lemmas()(low) or (_lemmas()(tok) if tok != low else {})
+    if not forms:  # not in the lexicon: a name, or a coinage unless it looks inflected
+        if tok[0].isupper() or not low.endswith(("ed", "ly", "ing")):
+            return NOUN
+        return ""
+    if "NOUN" in forms or "PROPN" in forms:
+        return NOUN
+    if "ADJ" in forms and low in forms["ADJ"]:
+        return MODIFIER  # "Public Libraries" (not "Largest" or "Deeper": they compare)
+    if "VERB" in forms and low.endswith("ing") and low not in forms["VERB"]:
+        return MODIFIER  # "Parking Fees"
+    return ""
 
 
 def _en_runs(text: str) -> list[list[str]]:
     runs: list[list[str]] = [[]]
     for tok in _EN_TOKEN.findall(text):
-        if _en_title_word(tok):
+        if _en_class(tok):
             runs[-1].append(tok)
         elif runs[-1]:
             runs.append([])
@@ -54,7 +76,13 @@ def _en_runs(text: str) -> list[list[str]]:
 @lru_cache(maxsize=100_000)
 def _zh_title_word(word: str, flag: str) -> bool:
     nounish = flag in _ZH_NOUNISH or (flag == "x" and _HAN_WORD.fullmatch(word) is not None)
-    return nounish and word not in stopwords("zh") and len(word) >= 2 and not word.isdigit()
+    return (
+        nounish
+        and len(word) >= 2
+        and word not in stopwords("zh")
+        and word not in stopwords("title-zh")
+        and not word.isdigit()
+    )
 
 
 def _zh_runs(text: str) -> list[list[str]]:
@@ -101,6 +129,8 @@ def key_phrase(
     best_score, best = 0.0, None
     for phrase, count in Counter(grams).items():
         n = len(phrase)
+        if not zh and _en_class(phrase[-1]) != NOUN:
+            continue  # a noun phrase ends in its noun: no lone adjective, no "Fourth Straight"
         if n == 1:
             term, weighed = seen[phrase[0]]
             if term in exclude:
@@ -110,7 +140,7 @@ def key_phrase(
             if len(phrase[0]) <= 2 if zh else phrase[0][0].islower():
                 score *= LONE_WORD
         else:
-            if zh and sum(map(len, phrase)) > 10:
+            if zh and sum(map(len, phrase)) > MAX_ZH_CHARS:
                 continue
             # The phrase's distinct terms in order, so the weights add up the same on every run.
             terms = dict(map(seen.__getitem__, phrase))
@@ -125,10 +155,10 @@ def key_phrase(
             best_score, best = score, phrase
     if best is None:
         return None
-    terms = {seen[w][0] for w in best}
+    used = {seen[w][0] for w in best}
     if zh:
-        return "".join(best), terms
-    return " ".join(_title_case(w) for w in best), terms
+        return "".join(best), used
+    return " ".join(_title_case(w) for w in best), used
 
 
 def _title_case(word: str) -> str:

@@ -18,8 +18,11 @@ _ZH_KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 @lru_cache(maxsize=4)
 def stopwords(language: str) -> frozenset[str]:
-    """Stopwords of `language` ("en", "zh"), or another list in nlp/data ("title-en")."""
-    name = "title-stop-en" if language == "title-en" else f"stopwords-{language}"
+    """Stopwords of `language` ("en", "zh"), or a list of poor title words ("title-en",
+    "title-zh")."""
+    name = (
+        f"title-stop-{language[6:]}" if language.startswith("title-") else f"stopwords-{language}"
+    )
     text = files("brieflow.nlp").joinpath(f"data/{name}.txt").read_text("utf-8")
     return frozenset(text.split())
 
