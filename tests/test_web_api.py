@@ -360,7 +360,7 @@ def test_openapi_json_and_local_docs(client: TestClient) -> None:
 
 
 def test_healthz(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "schema_version": 3}
+    assert client.get("/healthz").json() == {"status": "ok", "schema_version": 4}
 
 
 def test_host_check_refuses_other_names(tmp_path: Path) -> None:

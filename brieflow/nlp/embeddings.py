@@ -56,6 +56,16 @@ def encode(texts: list[str]) -> np.ndarray:
         return out
 
 
+def encode_many(texts: list[str], batch: int = 256) -> np.ndarray:
+    """Unit vectors (len(texts), 512) without the memo: for bulk work that sees each text once
+    (story clustering), which would only flush the memo the checks rely on."""
+    out = np.empty((len(texts), 512), np.float32)
+    for start in range(0, len(texts), batch):
+        with _lock:
+            out[start : start + batch] = _encoder().encode(texts[start : start + batch])
+    return out
+
+
 def similarity(a: list[str], b: list[str]) -> np.ndarray:
     """Cosine similarity matrix (len(a), len(b))."""
     vectors = encode(a + b)

@@ -143,10 +143,39 @@ END;
 INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('rebuild');
 """
 
+V4_STORIES = """
+-- Stories: the articles (any source, any language) that report one event (brieflow.stories).
+CREATE TABLE stories (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,          -- from the content id of the article that opened it
+    title TEXT,                       -- its most representative headline
+    first_published TEXT,
+    last_published TEXT,
+    size INTEGER NOT NULL DEFAULT 0,
+    languages TEXT NOT NULL DEFAULT '',  -- "en,zh"
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX stories_last_published ON stories(last_published);
+
+-- One row per clustered article: its story, the score it joined with, and what clustering
+-- compares (the encoder vector as float16 and the names and figures), so that a rerun only
+-- reads the articles added since.
+CREATE TABLE story_articles (
+    article INTEGER PRIMARY KEY REFERENCES articles(pk) ON DELETE CASCADE,
+    story INTEGER NOT NULL REFERENCES stories(pk) ON DELETE CASCADE,
+    score REAL,                       -- NULL for the article that opened the story
+    vector BLOB NOT NULL,
+    features TEXT NOT NULL            -- JSON: {"terms": [...], "anchors": [...]}
+);
+CREATE INDEX story_articles_story ON story_articles(story);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, paragraphs, briefs, runs", V1_CORE),
     Migration(2, "failures and near-duplicates", _backfill_signatures),
     Migration(3, "full-text search", V3_SEARCH),
+    Migration(4, "stories", V4_STORIES),
 )
 
 LATEST = MIGRATIONS[-1].number
