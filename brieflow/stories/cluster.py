@@ -164,7 +164,8 @@ class Clusterer:
             s = pair_score(c, feats, self._features[row], p)
             story = self._story_of[row]
             # ties go to the older story (the lower index), so the result is order-stable
-            if s > best_score or (s == best_score and best_story is not None and story < best_story):
+            tie = s == best_score and best_story is not None and story < best_story
+            if s > best_score or tie:
                 best_story, best_score = story, s
         return best_story, best_score
 
