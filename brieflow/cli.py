@@ -14,7 +14,7 @@ from . import __version__
 from .errors import BrieflowError
 
 # Each module in brieflow.commands adds one sub-command through `add_parser(subparsers)`.
-COMMANDS = ["brief", "extract", "batch", "articles", "briefs", "stories", "digest", "eval", "serve"]
+COMMANDS = ["brief", "extract", "batch", "articles", "briefs", "stories", "digest", "watch", "eval", "serve"]
 
 EPILOG = """\
 examples:

@@ -169,6 +169,17 @@ CREATE TABLE story_articles (
     features TEXT NOT NULL            -- JSON: {"terms": [...], "anchors": [...]}
 );
 CREATE INDEX story_articles_story ON story_articles(story);
+
+-- What `brieflow watch` remembers of each source between polls (and between --once runs).
+CREATE TABLE watch_sources (
+    source TEXT PRIMARY KEY,          -- a URL or a path
+    etag TEXT,
+    last_modified TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,  -- errors in a row (backoff doubles with each)
+    next_poll REAL,                   -- unix time before which the source is not polled
+    last_status TEXT,                 -- "new 3", "not modified", "error: …"
+    checked_at TEXT
+);
 """
 
 MIGRATIONS: tuple[Migration, ...] = (

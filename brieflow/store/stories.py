@@ -170,9 +170,9 @@ def save(
                 "  JOIN articles a ON a.pk = sa.article WHERE sa.story = stories.pk), "
                 "last_published = (SELECT max(a.published) FROM story_articles sa "
                 "  JOIN articles a ON a.pk = sa.article WHERE sa.story = stories.pk), "
-                "languages = (SELECT group_concat(l, ',') FROM (SELECT DISTINCT a.language l "
-                "  FROM story_articles sa JOIN articles a ON a.pk = sa.article "
-                "  WHERE sa.story = stories.pk AND a.language IS NOT NULL ORDER BY l)) "
+                "languages = coalesce((SELECT group_concat(l, ',') FROM (SELECT DISTINCT "
+                "  a.language l FROM story_articles sa JOIN articles a ON a.pk = sa.article "
+                "  WHERE sa.story = stories.pk AND a.language IS NOT NULL ORDER BY l)), '') "
                 "WHERE id = ?",
                 (now, titles.get(story), story),
             )
@@ -276,3 +276,46 @@ def story_of_article(store: Store, article_id: str) -> str | None:
         (article_id,),
     )
     return rows[0][0] if rows else None
+
+
+# -- watch state (brieflow.watch) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WatchState:
+    source: str
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0
+    next_poll: float | None = None
+    last_status: str | None = None
+    checked_at: str | None = None
+
+
+def watch_state(store: Store, source: str) -> WatchState:
+    rows = store._query(
+        "SELECT source, etag, last_modified, failures, next_poll, last_status, checked_at "
+        "FROM watch_sources WHERE source = ?",
+        (source,),
+    )
+    return WatchState(*rows[0]) if rows else WatchState(source)
+
+
+def save_watch_state(store: Store, state: WatchState) -> None:
+    with store.transaction(), store._errors():
+        store._conn.execute(
+            "INSERT INTO watch_sources (source, etag, last_modified, failures, next_poll, "
+            "last_status, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE "
+            "SET etag = excluded.etag, last_modified = excluded.last_modified, "
+            "failures = excluded.failures, next_poll = excluded.next_poll, "
+            "last_status = excluded.last_status, checked_at = excluded.checked_at",
+            (
+                state.source,
+                state.etag,
+                state.last_modified,
+                state.failures,
+                state.next_poll,
+                state.last_status,
+                state.checked_at,
+            ),
+        )
