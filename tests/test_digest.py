@@ -159,3 +159,72 @@ def test_cli_story_and_morning_brief(desk, tmp_path, capsys):
     assert main(["digest", "--db", str(path)]) == 3
     assert "give a STORY_ID" in capsys.readouterr().err
     assert main(["digest", "--since", "yesterday-ish", "--db", str(path)]) == 3
+
+
+def test_llm_digest_cites_every_source_and_is_checked(desk, tmp_path):
+    """The llm engine sees the sources' paragraphs numbered end to end (A1-3 → 1-3, B1-3 →
+    4-6, C1-2 → 7-8, D1-2 → 9-10 for the Lanshan results) and its numbers come back as
+    [B2] marks; a point whose cited paragraph does not carry it is trimmed by the engine."""
+    from tests.llm_fakes import FakeServer, engine
+
+    reply = {
+        "core_viewpoint": {
+            "text": "Chinese electric-vehicle maker Lanshan Auto reported second-quarter revenue "
+            "of 62.3 billion yuan on Tuesday, up 18% from a year earlier.",
+            "citations": [1, 4],
+        },
+        "groups": [
+            {
+                "title": "Profit and sales",
+                "points": [
+                    {
+                        "text": "Net profit rose 26% to 4.15 billion yuan, and overseas markets "
+                        "accounted for 15% of its 382,000 vehicle sales.",
+                        "citations": [1, 5],
+                    },
+                    {
+                        "text": "The company kept its full-year target of 1.5 million vehicles.",
+                        "citations": [6],
+                    },
+                ],
+            },
+            {
+                "title": "Margins",
+                "points": [
+                    {
+                        "text": "The carmaker said three new models would launch in the second "
+                        "half of the year.",
+                        "citations": [8],
+                    },
+                    {
+                        "text": "The company plans to open 300 stores in Brazil next year.",
+                        "citations": [9],
+                    },
+                ],
+            },
+        ],
+    }
+    server = FakeServer(reply)
+    with Store(desk) as store:
+        digest = digest_story(
+            store,
+            _story_with(store, "s06-01"),
+            engine=engine(server, tmp_path),
+            language="en",
+        )
+    prompt = server.bodies[0]["messages"][-1]["content"]
+    assert "岚山汽车8月12日晚发布二季度财报" in prompt  # the Chinese sources are read too
+    assert all(s.quoted for s in digest.sources)
+    marks = [(st.text[:20], [c.mark() for c in st.citations]) for _, st in digest.statements()]
+    assert marks == [
+        ("Chinese electric-veh", ["[A1]", "[B1]"]),
+        ("Net profit rose 26% ", ["[A1]", "[B2]"]),
+        ("The company kept its", ["[B3]"]),
+        ("The carmaker said th", ["[C2]"]),
+        ("Sources disagree on ", ["[B1]", "[C1]"]),
+    ]
+    assert digest.engine == "llm" and digest.checks.passed
+    assert digest.checks.actions == (
+        "asked the model once to repair 2 problems",
+        "dropped group 2 point 2 (numbers, support check failed)",
+    )

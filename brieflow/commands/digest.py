@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..extract.dates import normalize_published
 from ..store import stories as db
 from ..stories import update
-from ._common import output
+from ._common import add_engine_flags, engine_settings, output
 from ._store import add_db_flag, open_store
 
 EPILOG = """\
@@ -40,16 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("story", nargs="?", metavar="STORY_ID", help="a story id or unique prefix")
     add_db_flag(p)
-    p.add_argument(
-        "-e", "--engine", default="extractive", metavar="NAME", help="digest engine: extractive"
-    )
-    p.add_argument(
-        "-l",
-        "--lang",
-        choices=["zh", "en"],
-        default=None,
-        help="language of the digest (default: the story's majority language)",
-    )
+    add_engine_flags(p)  # extractive or llm; --lang: default the story's majority language
     p.add_argument("-f", "--format", choices=["text", "markdown", "json", "html"], default="text")
     p.add_argument(
         "--since",
@@ -85,11 +76,26 @@ def since_value(text: str, now: datetime | None = None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    options = BriefOptions(language=args.lang)
+    settings = engine_settings(args)
+    options = BriefOptions(max_groups=args.groups, max_points=args.points)
+    engine = settings.engine
+    if engine not in ("extractive", "llm"):
+        raise InputError(f"no digest engine {engine!r}", hint="choose extractive or llm")
+
+    def one(story_id: str):
+        return digest_story(
+            store,
+            story_id,
+            engine=engine,
+            language=args.lang,
+            options=options,
+            settings=settings,
+        )
+
     with open_store(args) as store:
         update(store)
         if args.story:
-            digests = [digest_story(store, args.story, engine=args.engine, language=args.lang)]
+            digests = [one(args.story)]
         else:
             if not args.since:
                 raise InputError(
@@ -99,10 +105,7 @@ def run(args: argparse.Namespace) -> int:
             found = db.stories(
                 store, since=since_value(args.since), order="largest", limit=args.top
             )
-            digests = [
-                digest_story(store, s.id, engine=args.engine, language=args.lang, options=options)
-                for s in found
-            ]
+            digests = [one(s.id) for s in found]
     with output(args.output) as out:
         if args.format == "json":
             data = [d.to_dict() for d in digests]

@@ -7,7 +7,9 @@ the cited source paragraphs (brieflow.checks, through digest.checks).
 
 from __future__ import annotations
 
-from ..engines.base import BriefOptions
+from ..config import Settings
+from ..engines import get_engine
+from ..engines.base import BriefOptions, Engine
 from ..errors import ConfigError
 from ..store import Store
 from ..store import stories as db
@@ -28,7 +30,7 @@ __all__ = [
     "sources_of",
 ]
 
-ENGINES = ("extractive",)
+ENGINES = ("extractive", "llm")
 
 
 def sources_of(store: Store, story: db.StoredStory) -> list[Source]:
@@ -52,12 +54,14 @@ def digest_story(
     store: Store,
     story_id: str,
     *,
-    engine: str = "extractive",
+    engine: str | Engine = "extractive",
     language: str | None = None,
     options: BriefOptions | None = None,
+    settings: Settings | None = None,
 ) -> Digest:
-    """The checked digest of the story `story_id` names (an id or a unique prefix)."""
-    if engine not in ENGINES:
+    """The checked digest of the story `story_id` names (an id or a unique prefix); `engine`
+    is "extractive", "llm" (built from `settings`) or an llm-like Engine object."""
+    if isinstance(engine, str) and engine not in ENGINES:
         raise ConfigError(
             f"no digest engine {engine!r}",
             hint=f"choose one of: {', '.join(ENGINES)}",
@@ -72,5 +76,11 @@ def digest_story(
         for s in sources
     ]
     options = options or BriefOptions()
-    digest = extractive_digest(story_meta(story), sources, lang, options)
+    if engine == "extractive":
+        digest = extractive_digest(story_meta(story), sources, lang, options)
+    else:
+        from .llm import llm_digest
+
+        model = get_engine(engine, settings) if isinstance(engine, str) else engine
+        digest = llm_digest(story_meta(story), sources, lang, options, model)
     return with_checks(digest)
