@@ -356,6 +356,7 @@ def search(articles, rows, vectors, duplicates, tune_idx, tune_rows) -> None:
 
 # -- scale ------------------------------------------------------------------------------------
 
+
 def _vocabulary() -> dict[str, list[str]]:
     """Content words of the labelled set, per language (the synthetic articles' words)."""
     from brieflow.nlp.words import segment
@@ -463,6 +464,12 @@ def scale(sizes: list[int], write: bool) -> None:
             print(r, flush=True)
             out.append(r)
     lines = [
+        "Synthetic articles (words of the labelled set drawn at random: about five articles per "
+        "event, published over N/200 days), stored in a fresh database, then clustered by "
+        "`brieflow.stories.update` in a process of its own: CPU seconds (the machine is shared "
+        "by other work, so wall time is longer), the encoder included (its model load is not); "
+        "peak memory traced by tracemalloc during clustering, and the process's peak RSS.",
+        "",
         "| articles | CPU s | wall s | articles / CPU s | peak traced MiB | peak RSS MiB "
         "| stories |",
         "| --- | --- | --- | --- | --- | --- | --- |",
