@@ -132,7 +132,11 @@ class Watcher:
     def _read(self, source: str, state: db.WatchState):
         """(items, (etag, last_modified)), or None when the server says nothing changed."""
         if not is_url(source):
-            return list(items([source], settings=self.settings)), (None, None)
+            found = list(items([source], settings=self.settings))
+            errors = [i.error for i in found if i.error is not None]
+            if errors and len(errors) == len(found):
+                raise errors[0]  # nothing readable: the source failed (and backs off)
+            return found, (None, None)
         from .fetch import fetch
 
         headers = {}

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
         def show(result) -> None:
             for s in result.sources:
-                if s.status.startswith("error"):
+                if s.failed:
                     print(f"brieflow: {s.source}: {s.status}", file=sys.stderr)
             print(result.status_line(), flush=True)
 
