@@ -83,3 +83,19 @@ def test_watch_once_new_items_304_and_backoff(tmp_path, capsys):
     assert failing.failures == 1 and failing.next_poll is not None
     assert failing.last_status.startswith("error: HTTP 500")
     assert (feed.etag, feed.failures, feed.last_status) == ('"v2"', 0, "new 2")
+
+
+def test_watch_once_missing_path_fails_then_backs_off(tmp_path, capsys):
+    db_path = str(tmp_path / "desk.db")
+    missing = str(tmp_path / "gone.xml")
+    argv = ["watch", missing, "--db", db_path, "--once"]
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "0 new articles, 0 not modified, 1 failed, 0 backing off; 0 stories" in out
+    assert f"brieflow: {missing}: error: no such file" in err
+    assert main(argv) == 0  # not tried again before its backoff ends
+    out, _ = capsys.readouterr()
+    assert "1 failed" not in out and "1 backing off" in out
+    with Store(db_path) as store:
+        state = db.watch_state(store, missing)
+    assert state.failures == 1 and state.last_status.startswith("error: no such file")
