@@ -105,6 +105,20 @@ def clustered(store: Store) -> Iterator[Clustered]:
         yield Clustered(cid, story, language, published, vector_from(vector), json.loads(feats))
 
 
+def has_pending(store: Store) -> bool:
+    """Whether some stored article is in no story yet."""
+    return bool(
+        store._query(
+            "SELECT 1 FROM articles a WHERE NOT EXISTS (SELECT 1 FROM story_articles sa "
+            "WHERE sa.article = a.pk) LIMIT 1"
+        )
+    )
+
+
+def story_count(store: Store) -> int:
+    return int(store._query("SELECT count(*) FROM stories")[0][0])
+
+
 def pending(store: Store, *, paragraphs: int = 3, batch: int = 500) -> Iterator[list[Pending]]:
     """Articles in no story yet, in the order they were stored, `batch` at a time, each with
     its first `paragraphs` paragraphs (all clustering reads)."""

@@ -78,6 +78,8 @@ def _update(
 ) -> Update:
     if rebuild:
         db.clear(store)
+    elif not db.has_pending(store):  # nothing new: no need to read the clustered articles
+        return Update(0, 0, 0, db.story_count(store))
     clusterer = load(store, params)
     before = len(clusterer.stories)
     done = joined = 0
