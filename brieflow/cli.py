@@ -15,7 +15,19 @@ from ._version import __version__
 from .errors import BrieflowError, internal_error
 
 # Each module in brieflow.commands adds one sub-command through `add_parser(subparsers)`.
-COMMANDS = ["brief", "extract", "batch", "articles", "briefs", "eval", "serve", "tokens"]
+COMMANDS = [
+    "brief",
+    "extract",
+    "batch",
+    "articles",
+    "briefs",
+    "stories",
+    "digest",
+    "watch",
+    "eval",
+    "serve",
+    "tokens",
+]
 
 EPILOG = """\
 examples:

@@ -78,7 +78,9 @@ class Fetched:
     content: bytes
     content_type: str | None
     charset: str | None
-    status: int
+    status: int  # 304: not modified since the validators sent (content is empty)
+    etag: str | None = None
+    last_modified: str | None = None
 
     def as_bytes(self) -> FetchedBytes:
         return FetchedBytes(
@@ -96,8 +98,11 @@ def fetch(
     settings: Settings | None = None,
     *,
     accept: frozenset[str] = ACCEPTED_TYPES,
+    headers: dict[str, str] | None = None,
 ) -> Fetched:
-    """GET `url` within the limits in `settings`; any failure is a FetchError naming the URL."""
+    """GET `url` within the limits in `settings`; any failure is a FetchError naming the URL.
+    `headers` are sent too (conditional GET: If-None-Match / If-Modified-Since, when a 304
+    answer comes back as a Fetched with status 304 and no content)."""
     if settings is None:
         from .config import Settings
 
@@ -107,7 +112,7 @@ def fetch(
     attempt = 0
     while True:
         try:
-            return _fetch_once(url, settings, accept, timeout)
+            return _fetch_once(url, settings, accept, timeout, headers)
         except _Retryable as exc:
             if attempt >= retries:
                 raise FetchError(
@@ -126,7 +131,13 @@ class _Retryable(Exception):
         self.hint = hint
 
 
-def _fetch_once(url: str, settings: Settings, accept: frozenset[str], timeout: float) -> Fetched:
+def _fetch_once(
+    url: str,
+    settings: Settings,
+    accept: frozenset[str],
+    timeout: float,
+    headers: dict[str, str] | None = None,
+) -> Fetched:
     deadline = time.monotonic() + timeout * DEADLINE_FACTOR
     block = bool(settings.block_private)
     client_args: dict[str, Any] = {
@@ -143,7 +154,7 @@ def _fetch_once(url: str, settings: Settings, accept: frozenset[str], timeout: f
         for _hop in range(int(settings.fetch_max_redirects) + 1):
             _check_url(current, url, block)
             try:
-                with client.stream("GET", current) as response:
+                with client.stream("GET", current, headers=headers) as response:
                     if response.status_code in REDIRECTS and "location" in response.headers:
                         current = urljoin(current, response.headers["location"])
                         continue
@@ -187,6 +198,9 @@ def _read_response(
             source=url,
             hint="check that the page exists and is public" if status < 500 else "try later",
         )
+    validators = (response.headers.get("etag"), response.headers.get("last-modified"))
+    if status == 304:
+        return Fetched(final_url, b"", None, None, status, *validators)
     if status >= 300:
         raise FetchError(f"HTTP {status} redirect without a Location header", source=url)
     content_type, charset = _parse_content_type(response.headers.get("content-type"))
@@ -219,7 +233,7 @@ def _read_response(
                 "the body took too long to arrive", "try again later or raise fetch_timeout"
             )
         chunks.append(chunk)
-    return Fetched(final_url, b"".join(chunks), content_type, charset, status)
+    return Fetched(final_url, b"".join(chunks), content_type, charset, status, *validators)
 
 
 def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:

@@ -61,6 +61,9 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if path in Handler.routes:
             status, headers, body = Handler.routes[path]
+            etag = headers.get("ETag")
+            if etag and self.headers.get("If-None-Match") == etag:  # conditional GET
+                return self._send(304, {"ETag": etag}, b"")
             return self._send(status, headers, body)
         return self._send(404, {"Content-Type": "text/plain"}, b"not here")
 

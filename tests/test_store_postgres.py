@@ -166,3 +166,18 @@ def test_kill_9_mid_run_on_postgres_then_rerun_briefs_everything_once(
     assert f"{n - killed_at} briefed, {killed_at} already briefed" in rerun.stderr
     assert _sql(pg_url, "SELECT count(*), count(DISTINCT article) FROM briefs") == [(n, n)]
     assert _sql(pg_url, "SELECT status FROM runs ORDER BY id") == [("running",), ("done",)]
+
+
+def test_stories_on_postgres_are_a_clear_configuration_error(
+    tmp_path: Path,
+    pg_url: str,  # noqa: F811
+    capsys,
+) -> None:
+    src = write_jsonl(tmp_path / "a.jsonl", [article_record(i) for i in range(2)])
+    assert main(["batch", str(src), "--db", pg_url, "--progress", "none"]) == 0
+    capsys.readouterr()
+    assert main(["stories", "list", "--db", pg_url]) == 7
+    err = capsys.readouterr().err
+    assert err.startswith("brieflow: error: postgresql:")
+    assert "stories, digests and watch keep their state in SQLite only" in err
+    assert len(err.strip().splitlines()) == 1

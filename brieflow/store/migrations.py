@@ -156,11 +156,51 @@ CREATE TABLE tokens (
 );
 """
 
+V5_STORIES = """
+-- Stories: the articles (any source, any language) that report one event (brieflow.stories).
+CREATE TABLE stories (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,          -- from the content id of the article that opened it
+    title TEXT,                       -- its most representative headline
+    first_published TEXT,
+    last_published TEXT,
+    size INTEGER NOT NULL DEFAULT 0,
+    languages TEXT NOT NULL DEFAULT '',  -- "en,zh"
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX stories_last_published ON stories(last_published);
+
+-- One row per clustered article: its story, the score it joined with, and what clustering
+-- compares (the encoder vector as float16 and the names and figures), so that a rerun only
+-- reads the articles added since.
+CREATE TABLE story_articles (
+    article INTEGER PRIMARY KEY REFERENCES articles(pk) ON DELETE CASCADE,
+    story INTEGER NOT NULL REFERENCES stories(pk) ON DELETE CASCADE,
+    score REAL,                       -- NULL for the article that opened the story
+    vector BLOB NOT NULL,
+    features TEXT NOT NULL            -- JSON: {"terms": [...], "anchors": [...]}
+);
+CREATE INDEX story_articles_story ON story_articles(story);
+
+-- What `brieflow watch` remembers of each source between polls (and between --once runs).
+CREATE TABLE watch_sources (
+    source TEXT PRIMARY KEY,          -- a URL or a path
+    etag TEXT,
+    last_modified TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,  -- errors in a row (backoff doubles with each)
+    next_poll REAL,                   -- unix time before which the source is not polled
+    last_status TEXT,                 -- "new 3", "not modified", "error: …"
+    checked_at TEXT
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, paragraphs, briefs, runs", V1_CORE),
     Migration(2, "failures and near-duplicates", _backfill_signatures),
     Migration(3, "full-text search", V3_SEARCH),
     Migration(4, "API tokens", V4_TOKENS),
+    Migration(5, "stories", V5_STORIES),
 )
 
 LATEST = MIGRATIONS[-1].number

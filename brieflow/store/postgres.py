@@ -92,6 +92,8 @@ class PgStore(Store):
     """A brieflow database on PostgreSQL; opening it applies any pending migration and refuses
     another application's database or a newer schema."""
 
+    backend = "postgresql"
+
     def __init__(self, url: str, *, timeout: float = 30.0, create: bool = True):
         psycopg = _psycopg()
         self._name = shown(url)

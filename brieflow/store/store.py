@@ -52,6 +52,8 @@ def options_key(options: dict[str, Any]) -> str:
 class Store:
     """A brieflow database; opening it applies any pending migration."""
 
+    backend = "sqlite"  # PgStore: "postgresql"
+
     def __init__(self, path: str | Path, *, timeout: float = 30.0, create: bool = True):
         self.path = database_path(path)
         self._name = str(path)

@@ -256,10 +256,11 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
     def render_js() -> Response:
         return Response(html_renderer.SCRIPT, media_type="text/javascript")
 
-    from . import pages
+    from . import pages, stories
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(stories.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     if web.require_token:
