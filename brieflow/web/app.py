@@ -29,8 +29,8 @@ from .. import __version__
 from ..errors import BrieflowError
 from ..render import html as html_renderer
 from . import api
-from .api import BriefTimeout
 from .service import Service, WebSettings
+from .workers import BriefTimeout, WorkerLost
 
 HERE = Path(__file__).parent
 log = logging.getLogger("brieflow.web")
@@ -202,9 +202,11 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
 
     @app.exception_handler(BriefTimeout)
     async def too_slow(request: Request, exc: BriefTimeout) -> Response:
-        return render_error(
-            request, 504, "Timeout", f"{exc}; the brief is still stored when it finishes"
-        )
+        return render_error(request, 504, "Timeout", str(exc))
+
+    @app.exception_handler(WorkerLost)
+    async def worker_lost(request: Request, exc: WorkerLost) -> Response:
+        return render_error(request, 503, "WorkerLost", str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
