@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency is not None and args.concurrency < 1:
         raise BrieflowError(f"--concurrency must be at least 1, got {args.concurrency}")
     options = brief_options(args, settings)
-    stdin = read_stdin_if_needed(args.sources)
+    stdin = read_stdin_if_needed(args.sources, settings)
     display = _Display(args.progress)
     update: Callable[[Progress], None] = display.update
     with open_store(args, create=True) as store:

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     renderer = get_renderer(settings.format)
     engine = get_engine(settings.engine, settings)
     options = brief_options(args, settings)
-    stdin = read_stdin_if_needed(args.sources)
+    stdin = read_stdin_if_needed(args.sources, settings)
     parts: list[tuple] = []
     failures: list[BrieflowError] = []
     total = 0

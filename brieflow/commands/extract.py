@@ -52,8 +52,13 @@ def as_text(article: Article) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args, block_private="block_private", fetch_links="fetch_links")
-    stdin = read_stdin_if_needed(args.sources)
+    settings = settings_from(
+        args,
+        block_private="block_private",
+        fetch_links="fetch_links",
+        input_max_bytes="max_input_bytes",
+    )
+    stdin = read_stdin_if_needed(args.sources, settings)
     articles, failures, total = [], [], 0
     for item in items(args.sources, fmt=args.input_format, stdin=stdin, settings=settings):
         total += 1
