@@ -481,6 +481,26 @@ def test_fetch_timeout_is_a_502(tmp_path: Path, public_loopback: str) -> None:
         assert "timed out after 0.3 s" in r.json()["error"]["message"]
 
 
+def test_pasted_feed_of_many_items_is_refused_before_any_link_is_fetched(
+    thread_client: TestClient, public_loopback: str
+) -> None:
+    items = "".join(
+        f"<item><title>Story {i}</title><link>{public_loopback}/utf8?{i}</link></item>"
+        for i in range(30)
+    )
+    feed = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+    )
+    html = {"accept": "text/html"}
+    r = thread_client.post("/briefs", data={"text": feed}, headers=html)
+    assert r.status_code == 400
+    assert "&lt;paste&gt;: the input holds 30 articles, not one" in r.text
+    r = thread_client.post("/briefs", files={"file": ("news.xml", feed.encode())}, headers=html)
+    assert r.status_code == 400
+    assert "news.xml: the input holds 30 articles, not one" in r.text
+    assert not any(path.startswith("/utf8") for path in Handler.hits), Handler.hits
+
+
 # -- the form -----------------------------------------------------------------------------------
 
 

@@ -20,8 +20,9 @@ from .. import pipeline
 from ..config import Settings
 from ..engines import BriefOptions, get_engine
 from ..errors import BrieflowError, FetchError, InputError, NotFound
-from ..extract import EXTENSIONS
+from ..extract import EXTENSIONS, detect_format
 from ..extract.dates import normalize_published
+from ..extract.feed import count_items
 from ..fetch import _BLOCK_HINT
 from ..models import Article, Brief, content_id
 from ..sources import is_url
@@ -222,6 +223,8 @@ def read_submission(sub: Submission, settings: Settings) -> Article:
         data = sub.value if isinstance(sub.value, bytes) else str(sub.value).encode("utf-8")
         fmt = _format_for(sub.kind, sub.name)
         sources, stdin = ["-"], data
+        if (fmt or detect_format(data, sub.name)) == "feed" and (n := count_items(data)) > 1:
+            raise _not_one(n, sub)  # decided before any of the feed's links is fetched
     articles, errors = [], []
     for item in pipeline.items(sources, fmt=fmt, stdin=stdin, settings=settings):
         if item.error is not None:
@@ -236,11 +239,7 @@ def read_submission(sub: Submission, settings: Settings) -> Article:
     if errors and not articles:
         raise errors[0]
     if len(articles) + len(errors) != 1:
-        raise InputError(
-            f"the input holds {len(articles) + len(errors)} articles, not one",
-            source=_shown(sub),
-            hint="post one article at a time, or use `brieflow batch` for many",
-        )
+        raise _not_one(len(articles) + len(errors), sub)
     article = articles[0]
     if article.id is None:
         article = replace(article, id=content_id(article.paragraphs))
@@ -261,6 +260,14 @@ def _format_for(kind: str, name: str) -> str | None:
         return kind  # "text" or "html", as the API field says
     ext = EXTENSIONS.get(Path(name).suffix.lower())
     return ext if ext in UPLOAD_FORMATS else None  # else sniffed from the first bytes
+
+
+def _not_one(count: int, sub: Submission) -> InputError:
+    return InputError(
+        f"the input holds {count} articles, not one",
+        source=_shown(sub),
+        hint="post one article at a time, or use `brieflow batch` for many",
+    )
 
 
 def _shown(sub: Submission) -> str:
