@@ -231,3 +231,31 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
         assert s.counts()["briefs"] == 40
         assert s.counts()["duplicates"] == 0
         assert {a.external_id for a in s.articles()} == {r["id"] for r in records}
+
+
+def test_a_store_refuses_use_from_another_thread(tmp_path: Path) -> None:
+    """A sqlite3 connection must not be used by two threads at once: a Store belongs to the
+    thread that opened it, and says so, instead of corrupting a transaction now and then."""
+    store = Store(tmp_path / "t.db")
+    store.add_article(ZH, origin="a")
+    caught: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            store.counts()
+        except BaseException as exc:  # noqa: BLE001
+            caught.append(exc)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert len(caught) == 1 and isinstance(caught[0], StoreError)
+    assert caught[0].line() == (
+        f"{tmp_path / 't.db'}: this Store was opened by another thread "
+        "(open one Store per thread: a SQLite connection must not be shared)"
+    )
+    assert store.counts()["articles"] == 1  # the owner still can
+    closer = threading.Thread(target=store.close)  # closing from anywhere is fine
+    closer.start()
+    closer.join()
+    assert store.closed

@@ -92,3 +92,14 @@ def test_a_worker_that_dies_is_503_and_replaced(tmp_path: Path, monkeypatch) -> 
         assert r.json()["error"]["type"] == "WorkerLost"
         monkeypatch.undo()
         assert client.post("/api/briefs", json={"text": EN}).status_code == 201
+
+
+def test_the_service_reopens_its_database_after_a_shutdown(tmp_path: Path) -> None:
+    """Shutting the app down closes its database connections; starting it again (as test
+    clients and schemathesis do) must open new ones, not answer 500 from closed ones."""
+    from brieflow.web import Service
+
+    service = Service(WebSettings(db=tmp_path / "w.db", workers="thread"))
+    service.close()
+    assert service.store.schema_version >= 1
+    service.close()

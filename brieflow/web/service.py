@@ -92,7 +92,7 @@ class Service:
     def store(self) -> Store:
         """This thread's connection to the database."""
         store = getattr(self._local, "store", None)
-        if store is None:
+        if store is None or store.closed:  # closed: the app was shut down and started again
             store = Store(self.web.db)
             self._local.store = store
             with self._lock:
