@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from brieflow.errors import NotFound, StoreError
@@ -259,3 +260,42 @@ def test_a_store_refuses_use_from_another_thread(tmp_path: Path) -> None:
     closer.start()
     closer.join()
     assert store.closed
+
+
+PINNED_SIGNATURE = [92751220, 116757043, 92352804, 79154909, 56812768, 12234002]
+PINNED_BUCKETS = [8050965489701716175, 2730331058711598999]
+
+
+def test_minhash_signatures_are_pinned() -> None:
+    """The permutations come from a fixed hash, not numpy's random stream (which numpy does not
+    promise to keep): these values are stored in databases and must never drift."""
+    from brieflow.store import dedupe
+
+    sig = dedupe.signature(["锂价跌回三年前，电池厂商加速洗牌。", "Prices fell by a third."])
+    assert sig.dtype == np.uint32 and sig.shape == (64,)
+    assert sig[:6].tolist() == PINNED_SIGNATURE
+    assert dedupe.buckets(sig)[:2] == PINNED_BUCKETS
+
+
+def test_migration_4_recomputes_signatures_made_with_the_old_permutations(tmp_path: Path) -> None:
+    from brieflow.store import dedupe
+
+    db = tmp_path / "old.db"
+    with Store(db) as store:
+        store.add_article(ZH, origin="a")
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE articles SET signature = ?", (b"\0" * 256,))  # as if made differently
+    conn.execute("DELETE FROM lsh")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        assert store.schema_version == LATEST >= 4
+        copy = store.add_article(
+            Article.from_texts([p.text + "。" for p in ZH.paragraphs]), origin="b"
+        )
+        assert copy.duplicate_of == content_id(ZH.paragraphs)  # found through the new buckets
+    conn = sqlite3.connect(db)
+    (stored,) = conn.execute("SELECT signature FROM articles ORDER BY pk LIMIT 1").fetchone()
+    assert stored == dedupe.signature_bytes(dedupe.signature(p.text for p in ZH.paragraphs))
+    conn.close()
