@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..config import Settings, load_settings
-from ..engines import BriefOptions, engine_names
+from ..engines import BriefOptions
 from ..errors import InputError
 from ..extract import formats
 
@@ -104,7 +104,7 @@ def add_engine_flags(p: argparse.ArgumentParser) -> None:
         "--engine",
         default=None,
         metavar="NAME",
-        help=f"engine: {', '.join(engine_names())} (default: extractive, offline)",
+        help="engine: extractive, llm, or one a plugin registers (default: extractive, offline)",
     )
     p.add_argument(
         "-l",

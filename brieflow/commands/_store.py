@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..extract.dates import normalize_published
-from ..store import Store
 from ._common import settings_from
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 def add_db_flag(p: argparse.ArgumentParser) -> None:
@@ -46,5 +49,7 @@ def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
 
 def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    from ..store import Store
+
     settings = settings_from(args, db="db")
     return Store(settings.db_path, create=create)

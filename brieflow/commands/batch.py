@@ -6,8 +6,8 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..batch import Progress, run_batch
 from ..errors import BrieflowError
 from ._common import (
     add_engine_flags,
@@ -17,6 +17,9 @@ from ._common import (
     read_stdin_if_needed,
 )
 from ._store import add_db_flag, open_store
+
+if TYPE_CHECKING:
+    from ..batch import Progress
 
 HELP = """\
 Each SOURCE is a file (text, Markdown, HTML, JSON, JSON Lines, RSS/Atom), a folder (read
@@ -155,6 +158,8 @@ class _Display:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..batch import run_batch
+
     settings = engine_settings(args, db="db")
     if args.concurrency is not None and args.concurrency < 1:
         raise BrieflowError(f"--concurrency must be at least 1, got {args.concurrency}")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from ..models import Article
-from ..pipeline import items
+if TYPE_CHECKING:
+    from ..models import Article
+
 from ._common import (
     add_input_flags,
     read_stdin_if_needed,
@@ -52,6 +54,8 @@ def as_text(article: Article) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..pipeline import items
+
     settings = settings_from(
         args,
         block_private="block_private",

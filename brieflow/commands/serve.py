@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from ._common import settings_from
@@ -43,10 +44,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+# What `brieflow serve` needs beyond the core (the `web` extra), as import names.
+WEB_MODULES = ("fastapi", "uvicorn", "jinja2", "multipart")
+
+
 def run(args: argparse.Namespace) -> int:
+    from ..errors import ConfigError
+
+    for name in WEB_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise ConfigError(
+                f"brieflow serve needs the web extra ({name} is not installed)",
+                hint='pip install "brieflow[web]"',
+            ) from None
     import uvicorn
 
-    from ..errors import ConfigError
     from ..web import WebSettings, create_app
 
     if not 0 <= args.port <= 65535:
