@@ -405,7 +405,7 @@ def resolve_public(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise _Retryable(f"cannot resolve {host}: {exc}", "check the host name") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
         if not is_public_address(address):
             raise _Blocked(f"{host} resolves to {address}, a private or local address")

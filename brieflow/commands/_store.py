@@ -33,7 +33,7 @@ def add_filter_flags(p: argparse.ArgumentParser) -> None:
 
 def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:
     """--since/--until in the stored form ("YYYY-MM-DD[ HH:MM]"); a bad date is an input error."""
-    out = []
+    out: list[str | None] = []
     for flag in ("since", "until"):
         value = getattr(args, flag, None)
         if value is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..render import FORMATS, get_renderer
 from ._common import output
@@ -79,11 +79,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     export.set_defaults(func=run_export)
 
 
-def _selected(store: Store, args: argparse.Namespace, **extra: object) -> Iterator[StoredBrief]:
+def _selected(store: Store, args: argparse.Namespace, **extra: Any) -> Iterator[StoredBrief]:
     since, until = dates(args)
     return store.briefs(
         engine=args.engine, source=args.source, since=since, until=until, limit=args.limit, **extra
-    )  # type: ignore[arg-type]
+    )
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         total += 1
         if item.error is not None:
             failures.append(item.error)
-        else:
+        elif item.article is not None:
             articles.append(item.article)
     if not articles and len(failures) == 1:
         raise failures[0]

@@ -125,10 +125,10 @@ def key_phrase(
             best_score, best = score, phrase
     if best is None:
         return None
-    terms = {seen[w][0] for w in best}
+    used = {seen[w][0] for w in best}
     if zh:
-        return "".join(best), terms
-    return " ".join(_title_case(w) for w in best), terms
+        return "".join(best), used
+    return " ".join(_title_case(w) for w in best), used
 
 
 def _title_case(word: str) -> str:

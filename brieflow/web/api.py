@@ -17,7 +17,7 @@ from .workers import BriefTimeout
 router = APIRouter()
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": {"application/json": {"example": example}}}
+    code: {"description": text, "content": {"application/json": {"example": body}}}
     for code, text, example in (
         (400, "bad input, unknown engine, or a refused URL", ("RefusedURL", "...")),
         (403, "a POST from a page of another origin", ("CrossOrigin", "...")),
@@ -32,7 +32,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         ),
         (504, "briefing took longer than the server allows", ("Timeout", "...")),
     )
-    for example in [{"error": {"type": example[0], "message": example[1]}}]
+    for body in [{"error": {"type": example[0], "message": example[1]}}]
 }
 
 
@@ -75,7 +75,7 @@ class BriefRequest(BaseModel):
     article: ArticleIn | None = None
     engine: str | None = Field(None, description="extractive (default) or llm")
     lang: Literal["zh", "en"] | None = Field(None, description="the brief's language")
-    options: Options = Field(default_factory=Options)
+    options: Options = Field(default_factory=lambda: Options.model_validate({}))
 
     @model_validator(mode="after")
     def one_input(self) -> BriefRequest:
