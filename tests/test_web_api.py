@@ -15,6 +15,7 @@ from brieflow.engines import BUILTIN, BriefOptions
 from brieflow.models import Article, Brief, Viewpoint
 from brieflow.render import get_renderer
 from brieflow.store import Store
+from brieflow.store.migrations import LATEST
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -370,7 +371,7 @@ def test_openapi_json_and_local_docs(client: TestClient) -> None:
 
 
 def test_healthz(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "schema_version": 3}
+    assert client.get("/healthz").json() == {"status": "ok", "schema_version": LATEST}
 
 
 def test_host_check_refuses_other_names(tmp_path: Path) -> None:

@@ -103,3 +103,13 @@ def test_the_service_reopens_its_database_after_a_shutdown(tmp_path: Path) -> No
     service.close()
     assert service.store.schema_version >= 1
     service.close()
+
+
+def test_the_app_briefs_again_after_its_lifespan_restarts(tmp_path: Path) -> None:
+    """Shutting down stops the threads and worker processes; starting again (test clients,
+    schemathesis and reloaders do) must give new ones, not `cannot schedule new futures`."""
+    app = create_app(WebSettings(db=tmp_path / "w.db"))
+    for _ in range(2):
+        with TestClient(app, raise_server_exceptions=False) as client:
+            r = client.post("/api/briefs", json={"text": EN})
+            assert r.status_code in (200, 201), r.text

@@ -160,12 +160,18 @@ def wants_json(request: Request) -> bool:
 def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
     """The brieflow web app over the database `web.db` (created when missing)."""
     service = service or Service(web)
-    pool = ThreadPoolExecutor(max(1, web.brief_workers), thread_name_prefix="brieflow-brief")
+
+    def new_pool() -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max(1, web.brief_workers), thread_name_prefix="brieflow-brief")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        # A fresh pool on every start: an app can be shut down and started again (test
+        # clients, reloaders), and a shut-down pool takes no more work.
+        app.state.pool.shutdown(wait=False)
+        app.state.pool = new_pool()
         yield
-        pool.shutdown(wait=False, cancel_futures=True)
+        app.state.pool.shutdown(wait=False, cancel_futures=True)
         service.close()
 
     app = FastAPI(
@@ -178,7 +184,7 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = service
-    app.state.pool = pool
+    app.state.pool = new_pool()
     app.state.web = web
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["version"] = __version__

@@ -67,6 +67,7 @@ def _serve(conn: Connection) -> None:
 
 class _Worker:
     def __init__(self, ctx: Any):
+        self.generation = 0
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
@@ -88,13 +89,14 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._count = 0  # workers alive, idle or busy
         self._cond = threading.Condition()
-        self._closed = False
+        self._generation = 0  # close() starts a new one; older workers stop when they are done
         self.killed = 0  # workers stopped at a deadline (for tests and logs)
 
     def run(self, fn: Callable[..., Any], *args: Any, deadline: float, seconds: float) -> Any:
         """`fn(*args)` in a worker, by the time.monotonic() `deadline`; else the worker is
         killed and BriefTimeout(seconds) raised. Blocks the calling thread."""
         worker = self._take(deadline, seconds)
+        worker.generation = self._generation
         try:
             worker.conn.send((fn, args))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -113,8 +115,6 @@ class WorkerPool:
     def _take(self, deadline: float, seconds: float) -> _Worker:
         with self._cond:
             while True:
-                if self._closed:
-                    raise WorkerLost("the server is shutting down")
                 if self._idle:
                     return self._idle.pop()
                 if self._count < self.size:
@@ -134,11 +134,13 @@ class WorkerPool:
 
     def _give_back(self, worker: _Worker) -> None:
         with self._cond:
-            if self._closed:
-                worker.stop()
+            if worker.generation == self._generation:
+                self._idle.append(worker)
+                self._cond.notify()
                 return
-            self._idle.append(worker)
+            self._count -= 1
             self._cond.notify()
+        worker.stop()  # it started before the last close()
 
     def _discard(self, worker: _Worker) -> None:
         worker.stop()
@@ -147,9 +149,10 @@ class WorkerPool:
             self._cond.notify()
 
     def close(self) -> None:
-        """Stop every idle worker now; busy ones stop when their job ends."""
+        """Stop every idle worker now; busy ones stop when their job ends. The pool stays
+        usable: the next job starts a fresh worker (an app may be shut down and started again)."""
         with self._cond:
-            self._closed = True
+            self._generation += 1
             idle, self._idle = self._idle, []
             self._count -= len(idle)
             self._cond.notify_all()
