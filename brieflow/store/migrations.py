@@ -115,9 +115,11 @@ def _backfill_signatures(conn: sqlite3.Connection) -> None:
 
 def _compute_signatures(conn: sqlite3.Connection) -> None:
     """Every article's MinHash signature and LSH buckets, from its stored paragraphs."""
+    rows = conn.execute("SELECT pk FROM articles ORDER BY pk").fetchall()
+    if not rows:  # a new database: no numpy import while holding the write lock
+        return
     from .dedupe import buckets, signature, signature_bytes
 
-    rows = conn.execute("SELECT pk FROM articles ORDER BY pk").fetchall()
     for (pk,) in rows:
         texts = [
             t
