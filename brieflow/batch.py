@@ -89,9 +89,10 @@ def _engine_for(job: Job) -> Engine:
     return built[key]
 
 
-def _init_worker(job: Job) -> None:
+def _init_worker(job: Job, parent: int) -> None:
+    """`parent` is the batch process's pid, passed in: read here with getppid() it would be
+    init's when the batch was killed while this worker was still starting (then it lingered)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a pool process: Ctrl-C is the parent's job
-    parent = os.getppid()
 
     def watch() -> None:  # the parent killed (kill -9): do not linger as an orphan
         while os.getppid() == parent:
@@ -144,7 +145,7 @@ class PoolExecutor:
                 self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(job,),
+                initargs=(job, os.getpid()),
             )
         return ThreadPoolExecutor(self.workers, thread_name_prefix="brieflow-batch")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .errors import BrieflowError
 
@@ -33,7 +33,7 @@ def map_bounded(
             yield _result(*window.popleft())
 
 
-def _result(item: T, future: Future[R]) -> tuple[T, R | None, BrieflowError | None]:
+def _result(item: T, future: Future[Any]) -> tuple[T, Any, BrieflowError | None]:
     try:
         return item, future.result(), None
     except BrieflowError as exc:

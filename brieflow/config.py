@@ -34,6 +34,7 @@ class Settings:
     fetch_retries: int = 2
     block_private: bool = False
     fetch_links: bool = True  # fetch the page of a feed item that has only a link
+    input_max_bytes: int = 100_000_000  # a file or standard input larger than this is refused
     # llm engine
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -143,7 +145,12 @@ def _fetch_once(
     client_args: dict[str, Any] = {
         "timeout": httpx.Timeout(timeout),
         "follow_redirects": False,
-        "headers": {"User-Agent": USER_AGENT, "Accept": _accept_header()},
+        # Bodies are decoded here (_Decoder), with the size cap applied to every layer.
+        "headers": {
+            "User-Agent": USER_AGENT,
+            "Accept": _accept_header(),
+            "Accept-Encoding": "gzip, deflate",
+        },
     }
     if block:
         # A transport of our own ignores proxies from the environment: a proxy would connect
@@ -218,22 +225,123 @@ def _read_response(
             source=url,
             hint="raise fetch_max_bytes if the page is really that big",
         )
+    too_big = FetchError(
+        f"the body is larger than the {limit:,} bytes allowed (stopped reading)",
+        source=url,
+        hint="raise fetch_max_bytes if the page is really that big",
+    )
+    decoder = _Decoder(response.headers.get("content-encoding", ""), limit, url, too_big)
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise FetchError(
-                f"the body is larger than the {limit:,} bytes allowed (stopped reading)",
-                source=url,
-                hint="raise fetch_max_bytes if the page is really that big",
-            )
+    for raw in response.iter_raw():
+        if len(raw) > limit:
+            raise too_big
+        for chunk in decoder.decode(raw):
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
         if time.monotonic() > deadline:
             raise _Retryable(
                 "the body took too long to arrive", "try again later or raise fetch_timeout"
             )
-        chunks.append(chunk)
+    chunks.extend(decoder.flush())
+    if sum(map(len, chunks)) > limit:
+        raise too_big
     return Fetched(final_url, b"".join(chunks), content_type, charset, status, *validators)
+
+
+class _Decoder:
+    """`Content-Encoding` undone layer by layer (`gzip, gzip` too), in pieces of at most
+    _PIECE bytes, counting each layer's output as it is made: a few kB that inflate to
+    gigabytes stop at the cap instead of filling memory (httpx inflates a whole chunk of
+    every layer in one call before anyone can count it)."""
+
+    def __init__(self, header: str, limit: int, url: str, too_big: FetchError):
+        names = [n.strip().lower() for n in header.split(",") if n.strip()]
+        names = [n for n in names if n != "identity"]
+        for name in names:
+            if name not in _ENCODINGS:
+                raise FetchError(
+                    f"the server sent a body in {name!r} encoding, which brieflow cannot read",
+                    source=url,
+                    hint="only gzip and deflate bodies are read",
+                )
+        self.layers = [_ENCODINGS[n]() for n in reversed(names)]  # the last applied first
+        self.made = [0] * len(self.layers)
+        # An inner layer is compressed data of the body: never much larger than the body.
+        self.cap = 2 * limit + 65_536
+        self.too_big = too_big
+        self.url = url
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        yield from self._through(0, data)
+
+    def flush(self) -> list[bytes]:
+        out: list[bytes] = []
+        for i, layer in enumerate(self.layers):
+            tail = layer.flush()
+            out = [piece for chunk in [*out, tail] for piece in self._through(i + 1, chunk)]
+        return out
+
+    def _through(self, i: int, data: bytes) -> Iterator[bytes]:
+        if i == len(self.layers):
+            if data:
+                yield data
+            return
+        layer = self.layers[i]
+        while data:
+            try:
+                piece, data = layer.decompress(data)
+            except zlib.error as exc:
+                raise FetchError(
+                    f"cannot fetch: the body does not decompress ({exc})",
+                    source=self.url,
+                    hint="check the URL",
+                ) from None
+            if not piece:
+                break
+            self.made[i] += len(piece)
+            if self.made[i] > self.cap:
+                raise self.too_big
+            yield from self._through(i + 1, piece)
+
+
+_PIECE = 65_536
+
+
+class _Inflate:
+    """One zlib layer, decompressed at most _PIECE bytes at a time."""
+
+    def __init__(self, wbits: int):
+        self.z = zlib.decompressobj(wbits)
+        self.started = False
+        self.wbits = wbits
+
+    def decompress(self, data: bytes) -> tuple[bytes, bytes]:
+        """(up to _PIECE bytes of output, the input not consumed yet)."""
+        try:
+            piece = self.z.decompress(data, _PIECE)
+        except zlib.error:
+            if self.started or self.wbits != zlib.MAX_WBITS:
+                raise
+            # `deflate` is meant to be zlib-wrapped; some servers send raw deflate.
+            self.z, self.wbits = zlib.decompressobj(-zlib.MAX_WBITS), -zlib.MAX_WBITS
+            piece = self.z.decompress(data, _PIECE)
+        self.started = True
+        if self.z.eof:
+            return piece, b""  # data after the end of the stream is ignored
+        return piece, self.z.unconsumed_tail
+
+    def flush(self) -> bytes:
+        return self.z.flush()
+
+
+_ENCODINGS = {
+    "gzip": lambda: _Inflate(zlib.MAX_WBITS | 16),
+    "x-gzip": lambda: _Inflate(zlib.MAX_WBITS | 16),
+    "deflate": lambda: _Inflate(zlib.MAX_WBITS),
+}
 
 
 def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
@@ -313,7 +421,7 @@ def resolve_public(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise _Retryable(f"cannot resolve {host}: {exc}", "check the host name") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
         if not is_public_address(address):
             raise _Blocked(f"{host} resolves to {address}, a private or local address")

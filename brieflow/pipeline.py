@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -85,18 +85,24 @@ def brief_and_store(
     options: BriefOptions,
     origin: str | None = None,
     settings: Settings | None = None,
+    compute: Callable[[Article], Brief] | None = None,
 ) -> tuple[str, bool]:
     """Brief `article` unless `store` holds its brief by this engine version with these options,
     then store the article and its brief in one transaction: a crash while briefing stores
     nothing (no article left whose metadata a later, different submission would contradict).
-    Returns the article's content id and whether a new brief was stored."""
+    `compute` makes the brief where the caller wants it (the web app: a worker process with a
+    deadline); by default `brief` here. Returns the article's content id and whether a new brief
+    was stored."""
     from .store import options_key
 
     key = options_key(options.key())
     cid = content_id(article.paragraphs)
     if store.has_brief(cid, engine.name, engine.version, key):
         return cid, False
-    result = brief(article, engine=engine, options=options, settings=settings)
+    if compute is None:
+        result = brief(article, engine=engine, options=options, settings=settings)
+    else:
+        result = compute(article)
     with store.transaction():
         store.add_article(article, origin=origin)
         added = store.add_brief(cid, result, options=key)

@@ -13,7 +13,7 @@ def romanize(name: str) -> str:
         return name
     from pypinyin import Style, lazy_pinyin
 
-    syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda chars: [chars])
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda chars: [chars])  # type: ignore[arg-type, return-value]
     words = []
     for s in syllables:
         s = s.strip()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import InputError
 from .extract import EXTENSIONS
@@ -72,7 +73,7 @@ def read_source(
                 hint=f"supported: {', '.join(sorted(EXTENSIONS))}",
             )
         for f in files:
-            yield str(f), _read(f)
+            yield str(f), _read(f, settings)
         if errors:  # after every readable file: one unreadable subfolder costs only itself
             raise _unreadable_folder(errors)
         return
@@ -81,9 +82,9 @@ def read_source(
         if not matches:
             raise InputError("the pattern matches no files", source=source)
         for f in matches:
-            yield str(f), _read(f)
+            yield str(f), _read(f, settings)
         return
-    yield source, _read(path)
+    yield source, _read(path, settings)
 
 
 def _unreadable_folder(errors: list[OSError]) -> InputError:
@@ -96,9 +97,37 @@ def _unreadable_folder(errors: list[OSError]) -> InputError:
     )
 
 
-def _read(path: Path) -> bytes:
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+CAP_HINT = "raise input_max_bytes: --max-input-bytes or BRIEFLOW_INPUT_MAX_BYTES"
+
+
+def _read(path: Path, settings: Settings | None = None) -> bytes:
+    """A regular file's bytes, up to the input cap. Devices, FIFOs and sockets are refused
+    before they are opened: /dev/zero never ends and a FIFO blocks until someone writes."""
     try:
-        return path.read_bytes()
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode):
+            limit = input_limit(settings)
+            if info.st_size > limit:
+                raise InputError(
+                    f"the file is {info.st_size:,} bytes, more than the {limit:,} allowed",
+                    source=str(path),
+                    hint=CAP_HINT,
+                )
+            with path.open("rb") as fh:
+                data = fh.read(limit + 1)
+            if len(data) > limit:  # it grew while we read it
+                raise InputError(
+                    f"the file is larger than the {limit:,} bytes allowed",
+                    source=str(path),
+                    hint=CAP_HINT,
+                )
+            return data
     except FileNotFoundError:
         raise InputError("no such file", source=str(path), hint="check the path") from None
     except IsADirectoryError:
@@ -109,3 +138,36 @@ def _read(path: Path) -> bytes:
         ) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a directory", source=str(path))
+    kind = next((name for test, name in _KINDS if test(info.st_mode)), "a special file")
+    raise InputError(
+        f"not a regular file ({kind})",
+        source=str(path),
+        hint=f"to read it anyway, pipe it: brieflow {_command()} - < {path}",
+    )
+
+
+def input_limit(settings: Settings | None) -> int:
+    from .config import Settings
+
+    return int((settings or Settings()).input_max_bytes)
+
+
+def read_stdin(stream: BinaryIO, settings: Settings | None = None) -> bytes:
+    """Standard input, up to the input cap."""
+    limit = input_limit(settings)
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(
+            f"standard input is larger than the {limit:,} bytes allowed", source="-", hint=CAP_HINT
+        )
+    return data
+
+
+def _command() -> str:
+    """The brieflow command running (for hints), "brief" when not run from the CLI."""
+    import sys
+
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    return args[0] if args and args[0] in ("brief", "extract", "batch") else "brief"

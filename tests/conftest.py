@@ -31,7 +31,8 @@ def _guarded_connect(self, address):
 
 def _guarded_getaddrinfo(host, *args, **kwargs):
     if host is not None and str(host) not in _LOOPBACK and not str(host).startswith("127."):
-        raise OSError(f"tests are offline: refused to resolve {host!r}")
+        # gaierror, as a real resolver without network raises
+        raise socket.gaierror(socket.EAI_NONAME, f"tests are offline: refused to resolve {host!r}")
     return _real_getaddrinfo(host, *args, **kwargs)
 
 

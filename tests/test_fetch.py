@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from brieflow.fetch import fetch, fetch_bytes, is_public_address
 from brieflow.pipeline import load
 
 sys.path.insert(0, str(Path(__file__).parent))
-from httpserver import Handler, Server  # noqa: E402
+from httpserver import PAGE, Handler, Server  # noqa: E402
 
 FAST = Settings(fetch_timeout=0.5, fetch_retries=0, fetch_max_bytes=50_000)
 
@@ -183,3 +184,64 @@ def test_connection_refused_is_named() -> None:
 def test_broken_compressed_body_is_a_fetch_error(base: str) -> None:
     with pytest.raises(FetchError, match="cannot fetch: "):
         fetch(f"{base}/bad-gzip", FAST)
+
+
+def _gzip_of_zeros(size: int, layers: int) -> bytes:
+    """`size` zero bytes gzipped `layers` times, compressed as they are made (no big buffer)."""
+    import zlib
+
+    z = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = b"\0" * 1_000_000
+    body = b"".join(z.compress(block) for _ in range(size // len(block))) + z.flush()
+    for _ in range(layers - 1):
+        body = gzip.compress(body, 9)
+    return body
+
+
+def test_nested_gzip_bomb_trips_the_cap_while_decoding(base: str) -> None:
+    """`Content-Encoding: gzip, gzip`: a few kB that inflate to 300 MB. Every layer is counted
+    as it is decoded, so the cap trips after about the cap's size, not after inflating it all."""
+    import tracemalloc
+
+    body = _gzip_of_zeros(300_000_000, 2)
+    assert len(body) < 20_000
+    Handler.routes["/bomb"] = (
+        200, {"Content-Type": "text/html", "Content-Encoding": "gzip, gzip"}, body
+    )  # fmt: skip
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="larger than the 50,000 bytes allowed"):
+            fetch(f"{base}/bomb", FAST)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000, f"{peak:,} bytes held while decoding"
+
+
+def test_nested_and_deflate_encodings_decode(base: str) -> None:
+    import zlib
+
+    page = PAGE.encode()
+    Handler.routes["/gz2"] = (
+        200,
+        {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip, gzip"},
+        gzip.compress(gzip.compress(page)),
+    )
+    Handler.routes["/deflate"] = (
+        200,
+        {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "deflate"},
+        zlib.compress(page),
+    )
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    Handler.routes["/raw-deflate"] = (
+        200,
+        {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "deflate"},
+        raw.compress(page) + raw.flush(),
+    )
+    for path in ("/gz2", "/deflate", "/raw-deflate"):
+        assert fetch(f"{base}{path}", FAST).content == page, path
+    Handler.routes["/br"] = (
+        200, {"Content-Type": "text/html", "Content-Encoding": "compress"}, b"xx"
+    )  # fmt: skip
+    with pytest.raises(FetchError, match="'compress' encoding"):
+        fetch(f"{base}/br", FAST)

@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from brieflow.errors import InputError, NotFound, StoreError
@@ -235,3 +236,70 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
         assert s.counts()["briefs"] == 40
         assert s.counts()["duplicates"] == 0
         assert {a.external_id for a in s.articles()} == {r["id"] for r in records}
+
+
+def test_a_store_refuses_use_from_another_thread(tmp_path: Path) -> None:
+    """A sqlite3 connection must not be used by two threads at once: a Store belongs to the
+    thread that opened it, and says so, instead of corrupting a transaction now and then."""
+    store = Store(tmp_path / "t.db")
+    store.add_article(ZH, origin="a")
+    caught: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            store.counts()
+        except BaseException as exc:  # noqa: BLE001
+            caught.append(exc)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert len(caught) == 1 and isinstance(caught[0], StoreError)
+    assert caught[0].line() == (
+        f"{tmp_path / 't.db'}: this Store was opened by another thread "
+        "(open one Store per thread: a SQLite connection must not be shared)"
+    )
+    assert store.counts()["articles"] == 1  # the owner still can
+    closer = threading.Thread(target=store.close)  # closing from anywhere is fine
+    closer.start()
+    closer.join()
+    assert store.closed
+
+
+PINNED_SIGNATURE = [92751220, 116757043, 92352804, 79154909, 56812768, 12234002]
+PINNED_BUCKETS = [8050965489701716175, 2730331058711598999]
+
+
+def test_minhash_signatures_are_pinned() -> None:
+    """The permutations come from a fixed hash, not numpy's random stream (which numpy does not
+    promise to keep): these values are stored in databases and must never drift."""
+    from brieflow.store import dedupe
+
+    sig = dedupe.signature(["锂价跌回三年前，电池厂商加速洗牌。", "Prices fell by a third."])
+    assert sig.dtype == np.uint32 and sig.shape == (64,)
+    assert sig[:6].tolist() == PINNED_SIGNATURE
+    assert dedupe.buckets(sig)[:2] == PINNED_BUCKETS
+
+
+def test_migration_4_recomputes_signatures_made_with_the_old_permutations(tmp_path: Path) -> None:
+    from brieflow.store import dedupe
+
+    db = tmp_path / "old.db"
+    with Store(db) as store:
+        store.add_article(ZH, origin="a")
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE articles SET signature = ?", (b"\0" * 256,))  # as if made differently
+    conn.execute("DELETE FROM lsh")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        assert store.schema_version == LATEST >= 4
+        copy = store.add_article(
+            Article.from_texts([p.text + "。" for p in ZH.paragraphs]), origin="b"
+        )
+        assert copy.duplicate_of == content_id(ZH.paragraphs)  # found through the new buckets
+    conn = sqlite3.connect(db)
+    (stored,) = conn.execute("SELECT signature FROM articles ORDER BY pk LIMIT 1").fetchone()
+    assert stored == dedupe.signature_bytes(dedupe.signature(p.text for p in ZH.paragraphs))
+    conn.close()

@@ -50,6 +50,14 @@ def client(tmp_path: Path):
         yield c
 
 
+@pytest.fixture
+def thread_client(tmp_path: Path):
+    """Briefs in the server's threads: for tests that patch brieflow in this process (fake
+    engines, fake DNS), which worker processes would not see."""
+    with make_client(tmp_path, workers="thread") as c:
+        yield c
+
+
 def post(client: TestClient, **body) -> dict:
     r = client.post("/api/briefs", json=body)
     assert r.status_code == 201, r.text
@@ -256,14 +264,16 @@ def test_brief_deadline_gives_504(tmp_path: Path, monkeypatch) -> None:
             return Brief(Viewpoint("slow.", (1,)), (), "en", self.name, self.version)
 
     monkeypatch.setitem(BUILTIN, "sleepy", lambda settings: Sleepy())
-    with make_client(tmp_path, brief_timeout=0.2) as c:
+    with make_client(tmp_path, brief_timeout=0.2, workers="thread") as c:
         r = c.post("/api/briefs", json={"text": EN, "engine": "sleepy"})
         assert r.status_code == 504
         assert r.json()["error"]["type"] == "Timeout"
         assert r.json()["error"]["message"].startswith("briefing took longer than 0.2 s")
 
 
-def test_failed_checks_are_shown_and_filterable(client: TestClient, monkeypatch) -> None:
+def test_failed_checks_are_shown_and_filterable(thread_client: TestClient, monkeypatch) -> None:
+    client = thread_client
+
     @dataclass
     class Sloppy:  # cites a paragraph the article does not have
         name: str = "sloppy"
@@ -445,7 +455,9 @@ def public_loopback(monkeypatch, literal_dns):
         yield f"http://news.test:{port}"
 
 
-def test_public_url_is_fetched_and_briefed(client: TestClient, public_loopback: str) -> None:
+def test_public_url_is_fetched_and_briefed(thread_client: TestClient, public_loopback: str) -> None:
+    client = thread_client
+
     data = post(client, url=f"{public_loopback}/utf8")
     assert data["article"]["title"] == "测试页面"
     assert data["article"]["url"] == f"{public_loopback}/utf8"
@@ -454,8 +466,10 @@ def test_public_url_is_fetched_and_briefed(client: TestClient, public_loopback: 
 
 @pytest.mark.parametrize("path", ["/to-private", "/to-metadata", "/to-file"])
 def test_redirects_to_private_or_other_schemes_are_400(
-    client: TestClient, public_loopback: str, path: str
+    thread_client: TestClient, public_loopback: str, path: str
 ) -> None:
+    client = thread_client
+
     r = client.post("/api/briefs", json={"url": f"{public_loopback}{path}"})
     assert r.status_code == 400, r.text
     assert r.json()["error"]["type"] == "RefusedURL"
@@ -464,10 +478,30 @@ def test_redirects_to_private_or_other_schemes_are_400(
 
 def test_fetch_timeout_is_a_502(tmp_path: Path, public_loopback: str) -> None:
     settings = Settings(fetch_timeout=0.3, fetch_retries=0)
-    with make_client(tmp_path, settings=settings) as c:
+    with make_client(tmp_path, settings=settings, workers="thread") as c:
         r = c.post("/api/briefs", json={"url": f"{public_loopback}/slow"})
         assert r.status_code == 502
         assert "timed out after 0.3 s" in r.json()["error"]["message"]
+
+
+def test_pasted_feed_of_many_items_is_refused_before_any_link_is_fetched(
+    thread_client: TestClient, public_loopback: str
+) -> None:
+    items = "".join(
+        f"<item><title>Story {i}</title><link>{public_loopback}/utf8?{i}</link></item>"
+        for i in range(30)
+    )
+    feed = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+    )
+    html = {"accept": "text/html"}
+    r = thread_client.post("/briefs", data={"text": feed}, headers=html)
+    assert r.status_code == 400
+    assert "&lt;paste&gt;: the input holds 30 articles, not one" in r.text
+    r = thread_client.post("/briefs", files={"file": ("news.xml", feed.encode())}, headers=html)
+    assert r.status_code == 400
+    assert "news.xml: the input holds 30 articles, not one" in r.text
+    assert not any(path.startswith("/utf8") for path in Handler.hits), Handler.hits
 
 
 # -- the form -----------------------------------------------------------------------------------

@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import TextIO
 
 from ..config import Settings, load_settings
-from ..engines import BriefOptions, engine_names
+from ..engines import BriefOptions
 from ..errors import OutputError
 from ..extract import formats
 
 
-def read_stdin_if_needed(sources: list[str]) -> bytes | None:
-    return sys.stdin.buffer.read() if "-" in sources else None
+def read_stdin_if_needed(sources: list[str], settings: Settings | None = None) -> bytes | None:
+    """Standard input when a SOURCE is "-", up to `input_max_bytes`."""
+    from ..sources import read_stdin
+
+    return read_stdin(sys.stdin.buffer, settings) if "-" in sources else None
 
 
 def settings_from(args: argparse.Namespace, **names: str) -> Settings:
@@ -136,6 +139,13 @@ def add_input_flags(p: argparse.ArgumentParser) -> None:
         default=None,
         help="feeds: keep an item's teaser instead of fetching the page it links to",
     )
+    p.add_argument(
+        "--max-input-bytes",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="refuse a file or standard input larger than this (default 100000000)",
+    )
 
 
 def add_engine_flags(p: argparse.ArgumentParser) -> None:
@@ -145,7 +155,7 @@ def add_engine_flags(p: argparse.ArgumentParser) -> None:
         "--engine",
         default=None,
         metavar="NAME",
-        help=f"engine: {', '.join(engine_names())} (default: extractive, offline)",
+        help="engine: extractive, llm, or one a plugin registers (default: extractive, offline)",
     )
     p.add_argument(
         "-l",
@@ -183,6 +193,7 @@ def engine_settings(args: argparse.Namespace, **more: str) -> Settings:
         on_fail="on_fail",
         block_private="block_private",
         fetch_links="fetch_links",
+        input_max_bytes="max_input_bytes",
         **more,
     )
 

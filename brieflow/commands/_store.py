@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..extract.dates import normalize_published
-from ..store import Store
-from ..store.open import open_store as open_db
 from ._common import settings_from
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 def add_db_flag(p: argparse.ArgumentParser) -> None:
@@ -45,7 +47,7 @@ def at_least_one(text: str) -> int:
 
 def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:
     """--since/--until in the stored form ("YYYY-MM-DD[ HH:MM]"); a bad date is an input error."""
-    out = []
+    out: list[str | None] = []
     for flag in ("since", "until"):
         value = getattr(args, flag, None)
         if value is None:
@@ -61,5 +63,7 @@ def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
 
 def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    from ..store.open import open_store as open_db
+
     settings = settings_from(args, db="db")
     return open_db(settings.db or settings.db_path, create=create)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from ..store import SearchHit, StoredArticle
 from ._common import output
+
+if TYPE_CHECKING:
+    from ..store import SearchHit, StoredArticle
+
 from ._store import add_db_flag, add_filter_flags, dates, open_store
 
 EPILOG = """\

@@ -6,8 +6,8 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..batch import Executor, Progress, run_batch
 from ..errors import InputError
 from ._common import (
     add_engine_flags,
@@ -17,6 +17,9 @@ from ._common import (
     read_stdin_if_needed,
 )
 from ._store import add_db_flag, at_least_one, open_store
+
+if TYPE_CHECKING:
+    from ..batch import Executor, Progress
 
 HELP = """\
 Each SOURCE is a file (text, Markdown, HTML, JSON, JSON Lines, RSS/Atom), a folder (read
@@ -184,9 +187,11 @@ def _executor(args: argparse.Namespace) -> Executor | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..batch import run_batch
+
     settings = engine_settings(args, db="db")
     options = brief_options(args, settings)
-    stdin = read_stdin_if_needed(args.sources)
+    stdin = read_stdin_if_needed(args.sources, settings)
     executor = _executor(args)
     display = _Display(args.progress)
     update: Callable[[Progress], None] = display.update

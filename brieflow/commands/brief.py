@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..engines import get_engine
 from ..errors import BrieflowError
-from ..pipeline import brief, items
 from ..render import FORMATS, get_renderer
 from ._common import (
     add_engine_flags,
@@ -60,11 +58,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..engines import get_engine
+    from ..pipeline import brief, items
+
     settings = engine_settings(args, format="format")
     renderer = get_renderer(settings.format)
     engine = get_engine(settings.engine, settings)
     options = brief_options(args, settings)
-    stdin = read_stdin_if_needed(args.sources)
+    stdin = read_stdin_if_needed(args.sources, settings)
     parts: list[tuple] = []
     failures: list[BrieflowError] = []
     total = 0

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..render import FORMATS, get_renderer
-from ..store import Store, StoredBrief
 from ._common import output
+
+if TYPE_CHECKING:
+    from ..store import Store, StoredBrief
+
 from ._store import add_db_flag, add_filter_flags, dates, open_store
 
 EPILOG = """\
@@ -76,11 +79,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     export.set_defaults(func=run_export)
 
 
-def _selected(store: Store, args: argparse.Namespace, **extra: object) -> Iterator[StoredBrief]:
+def _selected(store: Store, args: argparse.Namespace, **extra: Any) -> Iterator[StoredBrief]:
     since, until = dates(args)
     return store.briefs(
         engine=args.engine, source=args.source, since=since, until=until, limit=args.limit, **extra
-    )  # type: ignore[arg-type]
+    )
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -159,6 +162,8 @@ def run_export(args: argparse.Namespace) -> int:
     count = 0
     with open_store(args) as store, output(args.output) as out:
         if args.format == "csv":
+            import csv
+
             writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
             writer.writeheader()
             for s in _selected(store, args, newest_first=False):

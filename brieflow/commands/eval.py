@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..engines import BriefOptions, engine_names, get_engine
+from ..engines import BriefOptions, get_engine
 from ..errors import BrieflowError, ConfigError
 from ._common import report_failures, settings_from, write_output
 
@@ -49,7 +49,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--engine",
         default=None,
         metavar="NAME",
-        help=f"engine scored as `brieflow`: {', '.join(engine_names())}, or none "
+        help="engine scored as `brieflow`: extractive, llm, a plugin's, or none "
         "(default: extractive)",
     )
     p.add_argument(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from ..models import Article
-from ..pipeline import items
+if TYPE_CHECKING:
+    from ..models import Article
+
 from ._common import (
     add_input_flags,
     read_stdin_if_needed,
@@ -54,15 +56,22 @@ def as_text(article: Article) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args, block_private="block_private", fetch_links="fetch_links")
-    stdin = read_stdin_if_needed(args.sources)
+    from ..pipeline import items
+
+    settings = settings_from(
+        args,
+        block_private="block_private",
+        fetch_links="fetch_links",
+        input_max_bytes="max_input_bytes",
+    )
+    stdin = read_stdin_if_needed(args.sources, settings)
     articles, failures, total = [], [], 0
     for item in items(args.sources, fmt=args.input_format, stdin=stdin, settings=settings):
         total += 1
         report_warning(item.origin, item.warning)
         if item.error is not None:
             failures.append(item.error)
-        else:
+        elif item.article is not None:
             articles.append(item.article)
     if not articles and len(failures) == 1:
         raise failures[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import sys
 from pathlib import Path
@@ -78,10 +79,23 @@ def needs_tokens(host: str, no_auth: bool, db: Path | str) -> bool:
     return True
 
 
+# What `brieflow serve` needs beyond the core (the `web` extra), as import names.
+WEB_MODULES = ("fastapi", "uvicorn", "jinja2", "multipart")
+
+
 def run(args: argparse.Namespace) -> int:
+    from ..errors import ConfigError
+
+    for name in WEB_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise ConfigError(
+                f"brieflow serve needs the web extra ({name} is not installed)",
+                hint='pip install "brieflow[web]"',
+            ) from None
     import uvicorn
 
-    from ..errors import ConfigError
     from ..store.open import is_postgres
     from ..store.postgres import shown as without_password
     from ..web import WebSettings, create_app

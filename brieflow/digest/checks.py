@@ -25,7 +25,7 @@ class Combined:
     """The sources' paragraphs as one article, and the numbering both ways."""
 
     def __init__(self, digest: Digest):
-        paragraphs = []
+        paragraphs: list[Paragraph] = []
         self.number: dict[Cite, int] = {}
         self.cite: dict[int, Cite] = {}
         for source in digest.sources:

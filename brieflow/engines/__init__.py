@@ -4,8 +4,7 @@ entry-point group (a callable taking Settings and returning an Engine)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import entry_points
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UnknownEngine
 from .base import BriefOptions, Engine
@@ -31,9 +30,17 @@ def _llm(settings: Settings) -> Engine:
 BUILTIN: dict[str, EngineFactory] = {"extractive": _extractive, "llm": _llm}
 
 
+def _plugins() -> Any:
+    """The `brieflow.engines` entry points, read only when a name is not built in (scanning the
+    installed packages' metadata is what made `brieflow --help` slow)."""
+    from importlib.metadata import entry_points
+
+    return entry_points(group="brieflow.engines")
+
+
 def engine_names() -> list[str]:
     names = set(BUILTIN)
-    names.update(ep.name for ep in entry_points(group="brieflow.engines"))
+    names.update(ep.name for ep in _plugins())
     return sorted(names)
 
 
@@ -44,7 +51,7 @@ def get_engine(name: str = "extractive", settings: Settings | None = None) -> En
     settings = settings or Settings()
     factory = BUILTIN.get(name)
     if factory is None:
-        for ep in entry_points(group="brieflow.engines"):
+        for ep in _plugins():
             if ep.name == name:
                 factory = ep.load()
                 break

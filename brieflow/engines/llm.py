@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -35,6 +36,8 @@ CONFIG_HINT = (
     "pass --base-url and --model (e.g. --base-url http://localhost:11434/v1 --model qwen2.5:7b) "
     "or set BRIEFLOW_LLM_BASE_URL and BRIEFLOW_LLM_MODEL; see docs/llm.md"
 )
+
+_Statement = TypeVar("_Statement", Viewpoint, KeyPoint)
 
 
 class LLMEngine:
@@ -234,7 +237,7 @@ def trim(
                 untitled.add(f.where)
     scorer = SupportScorer(article)
 
-    def mend(where: str, st: Viewpoint | KeyPoint) -> Viewpoint | KeyPoint | None:
+    def mend(where: str, st: _Statement) -> _Statement | None:
         if where not in failing:
             return st
         cites = _fix(st, failing[where], article, scorer)

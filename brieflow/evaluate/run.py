@@ -257,8 +257,8 @@ def _summarize(
 
     lengths = []
     for item, out in zip(items, result.outputs, strict=True):
-        summary = item.references[0]
-        scores = _scores(out.fitted.get(summary, []), summary, item.language)
+        reference = item.references[0]
+        scores = _scores(out.fitted.get(reference, []), reference, item.language)
         add("", scores)
         if details is not None:
             details.append(
@@ -266,12 +266,12 @@ def _summarize(
                     "id": item.article.id,
                     "system": result.name,
                     **{f"{m}_f1": round(100 * f1, 2) for m, (f1, _) in scores.items()},
-                    "output": out.fitted.get(summary, []),
-                    "summary": summary,
+                    "output": out.fitted.get(reference, []),
+                    "summary": reference,
                     **({"error": out.error} if out.error else {}),
                 }
             )
-        add("full.", _scores(out.full, summary, item.language))
+        add("full.", _scores(out.full, reference, item.language))
         lengths.append(sum(text_length(s, item.language) for s in out.full))
         if best_reference:
             best = {m: (0.0, 0.0) for m in METRICS}

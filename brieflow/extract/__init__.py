@@ -63,9 +63,13 @@ def register(name: str) -> Callable[[Extractor], Extractor]:
     return deco
 
 
+# The built-in extractors' names, known without importing them (their modules load lxml,
+# trafilatura and feedparser): `--input-format` choices and `brieflow --help` need only names.
+BUILTIN_FORMATS = ("feed", "html", "json", "jsonl", "markdown", "text")
+
+
 def formats() -> list[str]:
-    _load_builtin()
-    return sorted(EXTRACTORS)
+    return sorted({*BUILTIN_FORMATS, *EXTRACTORS})
 
 
 def detect_format(data: bytes, name: str = "") -> str:

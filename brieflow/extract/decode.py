@@ -24,6 +24,7 @@ def decode_text(data: bytes, name: str) -> str:
             source=name,
             hint="give a text, Markdown, HTML, JSON, JSON Lines or feed file",
         )
+    text: str | None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -61,6 +61,16 @@ def extract_feed(data: bytes, name: str, settings: Settings | None = None) -> It
             yield Item(origin, error=exc)
 
 
+def count_items(data: bytes) -> int:
+    """How many items the feed in `data` has (0 for anything that is not a feed), without
+    reading any of them: a caller that wants one article can refuse a feed of many before a
+    single link is fetched."""
+    import feedparser
+
+    parsed = feedparser.parse(bytes(data), sanitize_html=False, resolve_relative_uris=False)
+    return len(parsed.get("entries", []))
+
+
 def _article(
     entry: Any, origin: str, source: str | None, fetch_links: bool, settings: Settings | None
 ) -> tuple[Any, str | None]:

@@ -288,9 +288,15 @@ def _copy(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(lxml.html.tostring(tree, encoding="unicode"))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def parse_html(text: str, name: str) -> lxml.html.HtmlElement:
     """An lxml tree of `text`; an XML declaration naming an encoding is dropped first."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    # Control characters lxml refuses in a tree's text (found by fuzzing): \x0b and \x0c are
+    # whitespace in HTML, the others mean nothing in a page.
+    text = _CONTROL.sub(lambda m: " " if m[0] in "\x0b\x0c" else "", text)
     if not text.strip():
         raise EmptyArticle("the page is empty", source=name, hint="check the file or URL")
     try:
@@ -377,4 +383,3 @@ def extract_html(data: bytes, name: str, settings: Settings | None = None) -> It
     """One Article from an HTML page (a file, or a URL fetched by brieflow.fetch)."""
     article, _ = read_html(data, name)
     yield Item(name, article)
-

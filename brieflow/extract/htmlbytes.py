@@ -80,11 +80,12 @@ def decode_html(data: bytes, name: str, *, http_charset: str | None = None) -> s
         pass
     # UTF-8 with a stray broken byte or two (a truncated character, a bad copy) stays UTF-8:
     # reading it as GB18030 instead would garble every character.
-    text = data.decode("utf-8", errors="replace")
-    broken = text.count("\ufffd")
-    valid = sum(1 for c in text if ord(c) > 0x7F) - broken
+    lenient = data.decode("utf-8", errors="replace")
+    broken = lenient.count("\ufffd")
+    valid = sum(1 for c in lenient if ord(c) > 0x7F) - broken
     if broken <= max(2, valid // 100) and valid >= 10 * broken:
-        return text
+        return lenient
+    text: str | None
     declared = [c for c in declared_charsets(data, http_charset) if c not in ("utf-8", "utf_8")]
     for codec in declared:
         text = _strict(data, codec)

@@ -266,7 +266,8 @@ def _title_key(text: str) -> str:
 # --- source ----------------------------------------------------------------------------------
 
 _SOURCE_TEXT = re.compile(
-    r"(?:^|[\s|｜（(【\[:：]|本文|文章)(?:来源|來源|来源于|來源於)\s*(?:于|於)?\s*[：:]?\s*"
+    # possessive \s*+: three optional runs of spaces in a row backtracked in cubic time
+    r"(?:^|[\s|｜（(【\[:：]|本文|文章)(?:来源|來源|来源于|來源於)\s*+(?:于|於)?\s*+[：:]?\s*+"
     r"(?P<name>[^\s|｜）)】\]，,。;；:：]{2,30})"
 )
 _SOURCE_CLASSES = {

@@ -27,15 +27,16 @@ def text_weight(text: str) -> float:
 
 
 def join_lines(lines: list[str]) -> str:
-    """Join hard-wrapped lines: no space between Chinese characters, one space otherwise."""
-    out = ""
+    """Join hard-wrapped lines: no space between Chinese characters, one space otherwise.
+    Only the last character of the line before is looked at (linear in the text's length)."""
+    parts: list[str] = []
     for line in (ln.strip() for ln in lines):
         if not line:
             continue
-        if out and not (_CJK_END.search(out) and _CJK_START.search(line)):
-            out += " "
-        out += line
-    return out
+        if parts and not (_CJK_END.search(parts[-1][-1]) and _CJK_START.search(line[0])):
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts)
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -239,9 +239,9 @@ def quantities(text: str, *, chinese_numerals: bool = False) -> list[Quantity]:
         if not any(a <= m.start() < b for a, b in months):
             out.append(Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), exact=True))
     for m in _ZH_PERCENT.finditer(text):
-        value = _zh_or_digits(m.group("n"))
-        if value is not None:
-            out.append(Quantity(m.group(0), value, "percent", step=1.0))
+        percent = _zh_or_digits(m.group("n"))
+        if percent is not None:
+            out.append(Quantity(m.group(0), percent, "percent", step=1.0))
     for m in _ZH_CHENG.finditer(text):
         out.append(
             Quantity(m.group(0), float(_ZH_DIGIT.get(m.group("n"), 10)) * 10, "percent", step=10.0)

@@ -9,7 +9,9 @@ import re
 _ZH_END = re.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,6})[”’」』）)\]》\"']*")
 
 # English: candidate ends are . ! ? (and …) with closing quotes/brackets, then space.
-_EN_END = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+|$)")
+# A match starts only where a run of marks starts, and takes the run whole (possessive): a
+# search that restarted inside a run of 40,000 "!" and backtracked was quadratic.
+_EN_END = re.compile(r"(?:(?<![.!?])[.!?]++|…)[\"'”’)\]]*+(?=\s|$)")
 # Words after which an abbreviation-like token really does end the sentence are rare; these
 # abbreviations usually come before a name or a number, never at the end.
 _BEFORE_NAME = frozenset(

@@ -24,9 +24,20 @@ BANDS = 16  # 16 bands of 4 rows: pairs at Jaccard 0.8 share a bucket with p > 0
 ROWS = PERMUTATIONS // BANDS
 THRESHOLD = 0.8
 
-_rng = np.random.default_rng(20261129)
-_A = _rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)  # odd multipliers
-_B = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The multipliers (odd) and offsets of the PERMUTATIONS hash functions, from BLAKE2b of
+    fixed labels: the same on every machine and every numpy version, forever (numpy's random
+    streams are not promised to stay the same; stored signatures must)."""
+    a, b = [], []
+    for i in range(PERMUTATIONS):
+        digest = hashlib.blake2b(f"brieflow.minhash/{i}".encode(), digest_size=16).digest()
+        a.append(int.from_bytes(digest[:8], "little") | 1)
+        b.append(int.from_bytes(digest[8:], "little"))
+    return np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)
+
+
+_A, _B = _permutations()
 _BASE = np.uint64(1_000_003)
 _NOT_WORD = re.compile(r"[\W_]+")
 

@@ -108,11 +108,18 @@ CREATE TABLE lsh (
 
 def _backfill_signatures(conn: sqlite3.Connection) -> None:
     """Signatures and buckets for articles stored before near-duplicate detection existed."""
-    from .dedupe import buckets, signature, signature_bytes
-
     for statement in _statements(V2_FAILURES_AND_DUPLICATES):
         conn.execute(statement)
+    _compute_signatures(conn)
+
+
+def _compute_signatures(conn: sqlite3.Connection) -> None:
+    """Every article's MinHash signature and LSH buckets, from its stored paragraphs."""
     rows = conn.execute("SELECT pk FROM articles ORDER BY pk").fetchall()
+    if not rows:  # a new database: no numpy import while holding the write lock
+        return
+    from .dedupe import buckets, signature, signature_bytes
+
     for (pk,) in rows:
         texts = [
             t
@@ -195,12 +202,22 @@ CREATE TABLE watch_sources (
 );
 """
 
+
+def _recompute_signatures(conn: sqlite3.Connection) -> None:
+    """MinHash signatures and buckets again, with permutations from a fixed hash (they came
+    from numpy's random stream before, which numpy may change). Which article a stored one
+    duplicates, and the similarity recorded then, stay as they were."""
+    conn.execute("DELETE FROM lsh")
+    _compute_signatures(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, paragraphs, briefs, runs", V1_CORE),
     Migration(2, "failures and near-duplicates", _backfill_signatures),
     Migration(3, "full-text search", V3_SEARCH),
     Migration(4, "API tokens", V4_TOKENS),
     Migration(5, "stories", V5_STORIES),
+    Migration(6, "MinHash permutations from a fixed hash", _recompute_signatures),
 )
 
 LATEST = MIGRATIONS[-1].number

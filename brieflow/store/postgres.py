@@ -112,7 +112,7 @@ class PgStore(Store):
                 source=self._name,
                 hint="check the URL, the server and the credentials",
             ) from None
-        self._conn = _Connection(raw)  # type: ignore[assignment]
+        self._conn = _Connection(raw)  # type: ignore[assignment,misc]
         try:
             with self._errors():
                 raw.execute(f"SET lock_timeout = '{int(timeout * 1000)}ms'")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -50,7 +51,8 @@ def options_key(options: dict[str, Any]) -> str:
 
 
 class Store:
-    """A brieflow database; opening it applies any pending migration."""
+    """A brieflow database; opening it applies any pending migration. A Store belongs to the
+    thread that opened it (other threads get a StoreError): open one per thread."""
 
     backend = "sqlite"  # PgStore: "postgresql"
 
@@ -70,8 +72,10 @@ class Store:
                 f"cannot create the folder: {exc.strerror}", source=self._name
             ) from None
         self._depth = 0
+        self._owner = threading.get_ident()
+        self.closed = False
         try:
-            self._conn = sqlite3.connect(
+            self._connection = sqlite3.connect(
                 self._name, timeout=timeout, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
@@ -87,13 +91,27 @@ class Store:
                 self._conn.execute("PRAGMA foreign_keys = ON")
                 migrate(self._conn, source=self._name)
         except BaseException:
-            self._conn.close()
+            self._connection.close()
             raise
 
     # -- plumbing -------------------------------------------------------------------------
 
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """The connection, for the thread that opened the Store only: a sqlite3 connection
+        used by two threads at once interleaves their transactions."""
+        if threading.get_ident() != self._owner:
+            raise StoreError(
+                "this Store was opened by another thread",
+                source=self._name,
+                hint="open one Store per thread: a SQLite connection must not be shared",
+            )
+        return self._connection
+
     def close(self) -> None:
-        self._conn.close()
+        """Close the connection (from any thread: shutting down is not sharing)."""
+        self.closed = True
+        self._connection.close()
 
     def __enter__(self) -> Store:
         return self

@@ -270,7 +270,8 @@ def stories(
 ) -> list[StoredStory]:
     """Stories whose span meets [since, until], newest first (`order="largest"`: most
     articles first, then newest); `language`: only stories with an article in it."""
-    where, params = ["s.size >= ?"], [min_size]
+    where: list[str] = ["s.size >= ?"]
+    params: list[object] = [min_size]
     if since:
         where.append("s.last_published >= ?")
         params.append(since)

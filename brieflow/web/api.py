@@ -12,11 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ..render import get_renderer
 from ..store.store import StoredArticle, StoredBrief
 from .service import Service, Submission
+from .workers import BriefTimeout
 
 router = APIRouter()
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": {"application/json": {"example": example}}}
+    code: {"description": text, "content": {"application/json": {"example": body}}}
     for code, text, example in (
         (400, "bad input, unknown engine, or a refused URL", ("RefusedURL", "...")),
         (403, "a POST from a page of another origin", ("CrossOrigin", "...")),
@@ -24,10 +25,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (413, "the request is larger than the cap", ("RequestTooLarge", "...")),
         (422, "the request or the article is not valid", ("ValidationError", "...")),
         (502, "the URL or the engine failed", ("FetchError", "...")),
-        (503, "the engine is not configured or unavailable", ("EngineNotConfigured", "...")),
+        (
+            503,
+            "the llm engine is not configured, or the briefing worker died",
+            ("EngineNotConfigured", "..."),
+        ),
         (504, "briefing took longer than the server allows", ("Timeout", "...")),
     )
-    for example in [{"error": {"type": example[0], "message": example[1]}}]
+    for body in [{"error": {"type": example[0], "message": example[1]}}]
 }
 
 
@@ -73,7 +78,7 @@ class BriefRequest(BaseModel):
     article: ArticleIn | None = None
     engine: str | None = Field(None, description="extractive (default) or llm")
     lang: Literal["zh", "en"] | None = Field(None, description="the brief's language")
-    options: Options = Field(default_factory=Options)
+    options: Options = Field(default_factory=lambda: Options.model_validate({}))
 
     @model_validator(mode="after")
     def one_input(self) -> BriefRequest:
@@ -118,22 +123,20 @@ def brief_json(stored: StoredBrief, article: StoredArticle | None = None) -> dic
 
 
 async def run_brief(request: Request, sub: Submission) -> StoredBrief:
-    """Brief in the worker pool within the server's deadline; 504 past it (the worker finishes
-    and stores its brief, so asking again later returns it at once)."""
+    """Brief within the server's deadline; 504 past it. In worker processes (the default) the
+    worker is killed at the deadline; in threads it finishes and stores its brief, so asking
+    again later returns it at once."""
     service: Service = request.app.state.service
+    web = request.app.state.web
     pool = request.app.state.pool
     loop = asyncio.get_running_loop()
     future = loop.run_in_executor(pool, service.submit, sub)
+    # A worker process is stopped at the deadline itself; this wait is the backstop.
+    grace = 2.0 if service.pool is not None else 0.0
     try:
-        return await asyncio.wait_for(future, request.app.state.web.brief_timeout)
+        return await asyncio.wait_for(future, web.brief_timeout + grace)
     except TimeoutError:
-        raise BriefTimeout(request.app.state.web.brief_timeout) from None
-
-
-class BriefTimeout(Exception):
-    def __init__(self, seconds: float):
-        super().__init__(f"briefing took longer than {seconds:g} s")
-        self.seconds = seconds
+        raise BriefTimeout(web.brief_timeout, stopped=False) from None
 
 
 @router.post(

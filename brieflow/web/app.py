@@ -28,8 +28,8 @@ from .._version import __version__
 from ..errors import BrieflowError, StoreError
 from ..render import html as html_renderer
 from . import api
-from .api import BriefTimeout
 from .service import Service, WebSettings
+from .workers import BriefTimeout, WorkerLost
 
 HERE = Path(__file__).parent
 log = logging.getLogger("brieflow.web")
@@ -181,12 +181,18 @@ def wants_json(request: Request) -> bool:
 def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
     """The brieflow web app over the database `web.db` (created when missing)."""
     service = service or Service(web)
-    pool = ThreadPoolExecutor(max(1, web.brief_workers), thread_name_prefix="brieflow-brief")
+
+    def new_pool() -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max(1, web.brief_workers), thread_name_prefix="brieflow-brief")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        # A fresh pool on every start: an app can be shut down and started again (test
+        # clients, reloaders), and a shut-down pool takes no more work.
+        app.state.pool.shutdown(wait=False)
+        app.state.pool = new_pool()
         yield
-        pool.shutdown(wait=False, cancel_futures=True)
+        app.state.pool.shutdown(wait=False, cancel_futures=True)
         service.close()
 
     app = FastAPI(
@@ -199,7 +205,7 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = service
-    app.state.pool = pool
+    app.state.pool = new_pool()
     app.state.web = web
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["version"] = __version__
@@ -227,9 +233,11 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
 
     @app.exception_handler(BriefTimeout)
     async def too_slow(request: Request, exc: BriefTimeout) -> Response:
-        return render_error(
-            request, 504, "Timeout", f"{exc}; the brief is still stored when it finishes"
-        )
+        return render_error(request, 504, "Timeout", str(exc))
+
+    @app.exception_handler(WorkerLost)
+    async def worker_lost(request: Request, exc: WorkerLost) -> Response:
+        return render_error(request, 503, "WorkerLost", str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -66,11 +66,11 @@ async def _submission(fields: dict[str, str], upload: UploadFile | None) -> Subm
     if common["language"] not in (None, "zh", "en"):
         raise InputError(f"unknown language {common['language']!r}", hint="choose zh or en")
     for name in ("groups", "points"):
-        value = fields.get(name) or "4"
-        if value not in ("1", "2", "3", "4"):  # not isdigit(): "²" is a digit int() refuses
-            raise InputError(f"{name} must be a number from 1 to 4, got {value!r}")
-        common[f"max_{name}"] = int(value)
-    given = []
+        number = fields.get(name) or "4"
+        if number not in ("1", "2", "3", "4"):  # not isdigit(): "²" is a digit int() refuses
+            raise InputError(f"{name} must be a number from 1 to 4, got {number!r}")
+        common[f"max_{name}"] = int(number)
+    given: list[tuple[str, str | UploadFile]] = []
     if upload is not None and upload.filename:
         given.append(("file", upload))
     if (fields.get("url") or "").strip():
@@ -87,6 +87,7 @@ async def _submission(fields: dict[str, str], upload: UploadFile | None) -> Subm
         assert isinstance(value, UploadFile)
         data = await value.read()
         return Submission("text", data, name=value.filename or "upload", **common)
+    assert isinstance(value, str)
     if kind == "text":  # pasted: may be HTML or JSON too, so the format is sniffed
         return Submission("text", value, name="<paste>", **common)
     return Submission(kind, value, **common)

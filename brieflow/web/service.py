@@ -8,24 +8,28 @@ one writer share the file), because a sqlite3 connection must not be used by two
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import pipeline
 from ..config import Settings
-from ..engines import BriefOptions, get_engine
+from ..engines import BriefOptions, Engine, get_engine
 from ..errors import BlockedURL, BrieflowError, InputError, NotFound
-from ..extract import EXTENSIONS
+from ..extract import EXTENSIONS, detect_format
 from ..extract.dates import normalize_published
-from ..models import Article, content_id
+from ..extract.feed import count_items
+from ..models import Article, Brief, content_id
 from ..sources import is_url
 from ..store import Store
 from ..store.open import open_store
 from ..store.store import StoredArticle, StoredBrief, options_key, search_terms
+from .workers import WorkerPool
 
 INPUT_KINDS = ("text", "html", "url", "article")
 # Upload names map to these extractors; anything else is sniffed from the bytes.
@@ -48,6 +52,9 @@ class WebSettings:
     max_body_bytes: int = 5_000_000  # larger requests get 413 before any work
     brief_timeout: float = 60.0  # seconds for read + brief + store; then 504
     brief_workers: int = 2  # briefs computed at once (CPU-bound); others queue
+    # "process": each brief in a worker process, killed at the deadline (a runaway cannot
+    # freeze the server); "thread": in the server's threads (tests that patch brieflow in-process)
+    workers: str = "process"
     allowed_hosts: tuple[str, ...] | None = None  # Host headers accepted; None: any
     require_token: bool = False  # API tokens on every call and page (brieflow/web/auth.py)
 
@@ -76,13 +83,14 @@ class Service:
         self._local = threading.local()
         self._stores: list[Store] = []
         self._lock = threading.Lock()
+        self.pool = WorkerPool(web.brief_workers) if web.workers == "process" else None
         self.store  # noqa: B018 - open (and migrate) the database now, not on the first request
 
     @property
     def store(self) -> Store:
         """This thread's connection to the database."""
         store = getattr(self._local, "store", None)
-        if store is None:
+        if store is None or store.closed:  # closed: the app was shut down and started again
             store = open_store(self.web.db)
             self._local.store = store
             with self._lock:
@@ -90,6 +98,8 @@ class Service:
         return store
 
     def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
         with self._lock:
             for store in self._stores:
                 store.close()
@@ -99,8 +109,9 @@ class Service:
 
     def submit(self, sub: Submission) -> StoredBrief:
         """Read `sub`, brief it unless an equal brief is stored, and return the stored brief."""
+        deadline = time.monotonic() + self.web.brief_timeout
         engine = get_engine(sub.engine or self.settings.engine, self.settings)  # 400 before work
-        article = self._read(sub)
+        article = self._work(read_submission, sub, self.settings, deadline=deadline)
         options = BriefOptions(
             language=sub.language or self.settings.language,
             max_groups=sub.max_groups,
@@ -114,11 +125,21 @@ class Service:
             options=options,
             origin=f"web:{sub.kind}",
             settings=self.settings,
+            compute=lambda a: self._work(
+                brief_article, a, engine.name, options, self.settings, deadline=deadline
+            ),
         )
         found = self._find(cid, engine.name, engine.version, key)
         if found is None:  # pragma: no cover - brief_and_store has just committed it
             raise NotFound("the brief just stored cannot be read back", source=cid)
         return found
+
+    def _work(self, fn: Callable[..., Any], *args: Any, deadline: float) -> Any:
+        """`fn(*args)` in a worker process (killed at `deadline`), or here when the server runs
+        briefs in threads (`WebSettings.workers == "thread"`)."""
+        if self.pool is None:
+            return fn(*args)
+        return self.pool.run(fn, *args, deadline=deadline, seconds=self.web.brief_timeout)
 
     def _find(self, cid: str, engine: str, version: str, key: str) -> StoredBrief | None:
         """The stored brief of article `cid` by this engine version with these options."""
@@ -127,51 +148,6 @@ class Service:
             if stored.brief.engine_version == version and stored.options == wanted:
                 return stored
         return None
-
-    def _read(self, sub: Submission) -> Article:
-        if sub.kind not in INPUT_KINDS:
-            raise InputError(
-                f"unknown input kind {sub.kind!r}", hint="give text, html, url or article"
-            )
-        if sub.kind == "url":
-            url = str(sub.value).strip()
-            if not is_url(url):  # else pipeline.items would read it as a local path
-                raise RefusedURL(
-                    "only http:// and https:// URLs are fetched",
-                    source=url[:200],
-                    hint="give the address of a public web page",
-                )
-            sources, stdin, fmt = [url], None, None
-        elif sub.kind == "article":
-            data = json.dumps(sub.value, ensure_ascii=False).encode("utf-8")
-            sources, stdin, fmt = ["-"], data, "json"
-        else:
-            data = sub.value if isinstance(sub.value, bytes) else str(sub.value).encode("utf-8")
-            fmt = _format_for(sub.kind, sub.name)
-            sources, stdin = ["-"], data
-        articles, errors = [], []
-        for item in pipeline.items(sources, fmt=fmt, stdin=stdin, settings=self.settings):
-            if item.error is not None:
-                errors.append(item.error)
-            elif item.article is not None:
-                articles.append(item.article)
-        for i, error in enumerate(errors):
-            if error.source == "<stdin>":  # the pipeline's name for bytes handed to it
-                error.source = _shown(sub)
-            if isinstance(error, BlockedURL):  # refused, not failed: the API names it so
-                errors[i] = RefusedURL(error.message, source=error.source, hint=error.hint)
-        if errors and not articles:
-            raise errors[0]
-        if len(articles) + len(errors) != 1:
-            raise InputError(
-                f"the input holds {len(articles) + len(errors)} articles, not one",
-                source=_shown(sub),
-                hint="post one article at a time, or use `brieflow batch` for many",
-            )
-        article = articles[0]
-        if article.id is None:
-            article = replace(article, id=content_id(article.paragraphs))
-        return article
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -229,11 +205,78 @@ class Service:
         return engine_names()
 
 
+def read_submission(sub: Submission, settings: Settings) -> Article:
+    """The one article `sub` holds (fetched, decoded, extracted); a worker job."""
+    if sub.kind not in INPUT_KINDS:
+        raise InputError(f"unknown input kind {sub.kind!r}", hint="give text, html, url or article")
+    if sub.kind == "url":
+        url = str(sub.value).strip()
+        if not is_url(url):  # else pipeline.items would read it as a local path
+            raise RefusedURL(
+                "only http:// and https:// URLs are fetched",
+                source=url[:200],
+                hint="give the address of a public web page",
+            )
+        sources, stdin, fmt = [url], None, None
+    elif sub.kind == "article":
+        data = json.dumps(sub.value, ensure_ascii=False).encode("utf-8")
+        sources, stdin, fmt = ["-"], data, "json"
+    else:
+        data = sub.value if isinstance(sub.value, bytes) else str(sub.value).encode("utf-8")
+        fmt = _format_for(sub.kind, sub.name)
+        sources, stdin = ["-"], data
+        if (fmt or detect_format(data, sub.name)) == "feed" and (n := count_items(data)) > 1:
+            raise _not_one(n, sub)  # decided before any of the feed's links is fetched
+    articles, errors = [], []
+    for item in pipeline.items(sources, fmt=fmt, stdin=stdin, settings=settings):
+        if item.error is not None:
+            errors.append(item.error)
+        elif item.article is not None:
+            articles.append(item.article)
+    for i, error in enumerate(errors):
+        if error.source == "<stdin>":  # the pipeline's name for bytes handed to it
+            error.source = _shown(sub)
+        if isinstance(error, BlockedURL):  # refused, not failed: the API names it so
+            errors[i] = RefusedURL(error.message, source=error.source, hint=error.hint)
+    if errors and not articles:
+        raise errors[0]
+    if len(articles) + len(errors) != 1:
+        raise _not_one(len(articles) + len(errors), sub)
+    article = articles[0]
+    if article.id is None:
+        article = replace(article, id=content_id(article.paragraphs))
+    return article
+
+
+def brief_article(
+    article: Article, engine: str, options: BriefOptions, settings: Settings
+) -> Brief:
+    """The brief of `article` by the engine named `engine`, checked; a worker job."""
+    return pipeline.brief(
+        article, engine=_engine(engine, settings), options=options, settings=settings
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _engine(name: str, settings: Settings) -> Engine:
+    """One engine per name and settings in each process (a worker keeps its llm engine, its
+    HTTP connections and the response mode it learned, across the briefs it runs)."""
+    return get_engine(name, settings)
+
+
 def _format_for(kind: str, name: str) -> str | None:
     if not name:
         return kind  # "text" or "html", as the API field says
     ext = EXTENSIONS.get(Path(name).suffix.lower())
     return ext if ext in UPLOAD_FORMATS else None  # else sniffed from the first bytes
+
+
+def _not_one(count: int, sub: Submission) -> InputError:
+    return InputError(
+        f"the input holds {count} articles, not one",
+        source=_shown(sub),
+        hint="post one article at a time, or use `brieflow batch` for many",
+    )
 
 
 def _shown(sub: Submission) -> str:
