@@ -37,7 +37,11 @@ CONFIG_HINT = (
 
 
 class LLMEngine:
+    """Thread-safe: one engine serves many threads (batch, the web app), sharing its HTTP
+    connections, the response mode it learned and its usage total."""
+
     name = "llm"
+    thread_safe = True
 
     def __init__(
         self,
@@ -51,6 +55,11 @@ class LLMEngine:
         missing = [flag for flag, value in needed if not value]
         if missing:
             raise ConfigError(f"the llm engine needs {' and '.join(missing)}", hint=CONFIG_HINT)
+        if settings.llm_max_tokens < 1:
+            raise ConfigError(
+                f"llm_max_tokens = {settings.llm_max_tokens} is not a token budget",
+                hint="use a positive number such as 4096",
+            )
         if settings.on_fail not in ("trim", "error"):
             raise ConfigError(
                 f"on_fail = {settings.on_fail!r} is not a policy", hint="use trim or error"
@@ -65,6 +74,7 @@ class LLMEngine:
             settings.llm_api_key,
             timeout=settings.llm_timeout,
             max_retries=settings.llm_max_retries,
+            max_tokens=settings.llm_max_tokens,
             cache=_cache(settings.cache_dir),
             transport=transport,
             sleep=sleep,
