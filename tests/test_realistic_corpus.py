@@ -205,3 +205,22 @@ def test_no_dev_article_text_is_copied():
     all_dev = set().union(*(_runs("\n".join(p)) for p in dev.values()))
     copied += [(a["id"], p) for a in ARTICLES for p in a["paragraphs"] if _runs(p) & all_dev]
     assert copied == []
+
+
+def test_loader_keeps_own_articles_without_eval_data_and_builds_faulty_answers(tmp_path, capsys):
+    from bench.realistic import faulty_answer, load_corpus
+
+    cases = load_corpus(tmp_path)  # no eval files here: dev sets are skipped, loudly
+    err = capsys.readouterr().err
+    assert [s for s in sorted(SETS) if f"skipping set {s}" not in err] == []
+    assert sorted(c.id for c in cases) == sorted(OWN)
+    for case in cases:
+        numbers = [p.number for p in case.article.paragraphs]
+        assert numbers == list(range(1, len(OWN[case.id]["paragraphs"]) + 1))
+        before = [s for _, s in case.statements()]
+        for fault in case.faults:
+            after = _statements(faulty_answer(case.answer, fault))
+            changed = [i for i, (x, y) in enumerate(zip(before, after, strict=True)) if x != y]
+            assert len(changed) == 1, fault.fault_id
+            assert after[changed[0]] == {"text": fault.text, "citations": list(fault.citations)}
+        assert case.answer == BY_KEY[("own", case.id)]["answer"]  # the faithful one untouched
