@@ -107,8 +107,8 @@ _SCALE_RE = (
 )
 _NOT_CHENG = r"(?![为功立本熟长员果交绩就])"  # 成为, 成功…: words, not tenths
 _UNIT = (
-    r"(?:\s?(?P<unit>%|‰|percent(?![A-Za-z])|per\s?cent(?![A-Za-z])|个?百分点|percentage[\s-]+points?(?![A-Za-z])"
-    r"|basis\s+points?(?![A-Za-z])|bps?(?![A-Za-z])|pcts?(?![A-Za-z])|ppts?(?![A-Za-z])|pp(?![A-Za-z])|ct(?![A-Za-z])"
+    r"(?:[\s-]?(?P<unit>%|‰|percent(?![A-Za-z])|per\s?cent(?![A-Za-z])|个?百分点|个?基点|percentage[\s-]+points?(?![A-Za-z])"
+    r"|basis[\s-]+points?(?![A-Za-z])|bps?(?![A-Za-z])|pcts?(?![A-Za-z])|ppts?(?![A-Za-z])|pp(?![A-Za-z])|ct(?![A-Za-z])"
     r"|成" + _NOT_CHENG + r"))?"
 )
 _POST_CURRENCY = (
@@ -158,6 +158,7 @@ _GLUED = re.compile(
     r"(?<=[A-Za-z])(?=\d+(?:\.\d+)?\s?(?:万亿|亿|千万|百万|万|%|美元|港元|欧元|元))"
 )
 _NAMED = re.compile(r"[A-Za-z]-$")
+_SCALE_AFTER_MORE = re.compile(r"(?<=\d)[多余](?=万亿|亿|千万|百万|万)")  # 1380多亿: 1380亿
 _PLUS_PERCENT = re.compile(r"(?<=\d)\+(?=%)")  # 100+%: more than 100%
 _WIDE_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")  # 4，870 as often as 4,870
 _ZH_DIGIT = {
@@ -183,7 +184,15 @@ _ZH_CHENG = re.compile(r"(?P<n>[一二两三四五六七八九十])成" + _NOT_C
 _ZH_FRACTION = re.compile(r"(?P<d>[二三四五六七八九十\d]+)分之(?P<n>[一二两三四五六七八九\d]+)")
 _ZH_HALF = re.compile(r"一半|过半|半数|大半|逾半|超半")
 _ZH_TIMES = re.compile(r"(?P<n>[\d.]+|[一二两三四五六七八九十]+)倍")
-_ZH_DOUBLE = {"翻倍": 2, "翻番": 2, "翻一番": 2, "翻了一番": 2, "翻两番": 4, "翻了两番": 4}
+_ZH_DOUBLE = {
+    "翻倍": 2,
+    "翻番": 2,
+    "翻一番": 2,
+    "翻了一番": 2,
+    "翻两番": 4,
+    "翻了两番": 4,
+    "减半": 0.5,
+}
 # 十四五 (the 14th Five-Year Plan), 十三五时期: the plan's number and the five years
 _ZH_PLAN = re.compile(
     r"(?P<n>[一二三四五六七八九十]{1,3})五(?=规划|时期|期间|期末|末|初|以来|$|[^一二三四五六七八九十百千万亿])"
@@ -200,27 +209,58 @@ _EN_TENS = {
     w: 10 * i
     for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
 }
+_EN_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        "second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 2
+    )
+}
+# Words for a count a paragraph may use where a statement has the number.
+_EN_GROUPS = {
+    "pair": 2,
+    "couple": 2,
+    "duo": 2,
+    "trio": 3,
+    "quartet": 4,
+    "quintet": 5,
+    "dozen": 12,
+    "half a dozen": 6,
+    "half-dozen": 6,
+    "fortnight": 2,  # two weeks (and 14 days, below)
+    "twice": 2,
+    "double": 2,
+    "triple": 3,
+}
 _EN_WORD_NUMBER = re.compile(
     r"\b(?P<w>(?:"
     + "|".join(_EN_TENS)
     + r")(?:[\s-](?:"
     + "|".join(list(_EN_UNITS)[1:10])
     + r"))?|"
-    + "|".join(sorted(_EN_UNITS, key=len, reverse=True))
-    + r"|dozen)\b"
-    r"(?:\s(?P<scale>hundred|thousand|million|billion|trillion)\b)?",
+    + "|".join(sorted([*_EN_UNITS, *_EN_ORDINALS], key=len, reverse=True))
+    + r")\b(?!-(?:year|month|week|day)s?-old)"
+    r"(?:[\s-](?P<scale>hundred|thousand|million|billion|trillion)\b)?",
     re.IGNORECASE,
 )
-# Fractions a model writes for a share: "a third of", "two-thirds", "half of", "a quarter of".
+_EN_GROUP_WORD = re.compile(
+    r"\b(?P<w>" + "|".join(sorted(_EN_GROUPS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+# Fractions a model writes for a share: "a third of", "two-thirds", "half of", "by a quarter".
 _EN_FRACTION = re.compile(
-    r"\b(?:(?P<num>a|one|two|three)[\s-])?(?P<den>half|halves|thirds?|quarters?|fifths?)\b"
+    r"\b(?:(?P<num>a|one|two|three|four)[\s-])?(?P<den>half|halves|thirds?|quarters?|fifths?)\b"
     r"(?P<of>\s+of\b)?",
     re.IGNORECASE,
 )
+_POINT_AFTER = re.compile(r"(?:\s+a)?[\s-]+(?:percentage[\s-]+)?points?\b", re.IGNORECASE)
 _EN_DENOMINATOR = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5}
 _EN_PERCENT_AFTER = re.compile(r"[\s-]*(?:percent|per\s?cent)\b", re.IGNORECASE)
-_EN_MULTIPLE = re.compile(r"\b(?P<w>doubled|doubling|tripled|trebled|quadrupled|halved)\b", re.I)
-_EN_MULTIPLES = {"doubl": 2.0, "tripl": 3.0, "trebl": 3.0, "quadrupl": 4.0, "halv": 0.5}
+_EN_MULTIPLE = re.compile(
+    r"\b(?P<w>doubled|doubling|tripled|trebled|quadrupled|halved|twice(?=\s+(?:as|the|that|its|their)\b))\b"
+    r"|\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+(?:\.\d+)?)\s+times\b",
+    re.IGNORECASE,
+)
+_EN_MULTIPLES = {"doubl": 2.0, "twice": 2.0, "tripl": 3.0, "trebl": 3.0, "quadrupl": 4.0}
+_EN_MULTIPLES["halv"] = 0.5
 
 
 @dataclass(frozen=True)
@@ -244,7 +284,8 @@ class Quantity:
 
 def normalise(text: str) -> str:
     """Full-width digits and signs as ASCII, citation marks removed."""
-    return _PLUS_PERCENT.sub("", _CITATION.sub(" ", text.translate(_WIDE)))
+    text = _CITATION.sub(" ", text.translate(_WIDE))
+    return _SCALE_AFTER_MORE.sub("", _PLUS_PERCENT.sub("", text))
 
 
 def _step(num: str, scale: float) -> float:
@@ -262,7 +303,7 @@ def _kind_of(unit: str | None) -> tuple[str, float]:
     u = " ".join(unit.lower().split())
     if u == "‰":
         return "percent", 0.1
-    if u.startswith("basis") or u in ("bp", "bps"):
+    if u.startswith("basis") or u in ("bp", "bps") or "基点" in u:
         return "points", 0.01
     if "百分点" in u or "point" in u or u in ("pp", "ppt", "ppts", "pct", "pcts", "ct"):
         return "points", 1.0
@@ -413,45 +454,67 @@ def _months(text: str, periods: list[tuple[int, int]]) -> list[Quantity]:
 
 
 def _english_words(text: str, periods: list[tuple[int, int]], *, generous: bool) -> list[Quantity]:
-    """Number words (two, twenty-five, a dozen; "one" only in paragraphs: in a statement it
-    is more often a pronoun), fractions of a share and multiples (doubled)."""
+    """Number words (two, twenty-five, third; "one" and "first" are left alone: more often a
+    pronoun or an order than a figure), fractions of a share and multiples (doubled, three
+    times). Paragraphs (`generous`) also give counts written as words (a dozen, a quartet)."""
     out = []
+    times = [(m.start(), m.end()) for m in _EN_MULTIPLE.finditer(text)]
+    shares = [(m.start(), m.end()) for m in _EN_FRACTION.finditer(text) if m.group("num")]
     for m in _EN_WORD_NUMBER.finditer(text):
         word = m.group("w").lower()
+        inside = any(a <= m.start() < b for a, b in (*periods, *times, *shares))
+        if inside or (word in ("one", "zero") and not generous):
+            continue
         percent = _EN_PERCENT_AFTER.match(text, m.end())
-        if not generous and not (m.group("scale") or percent):
-            continue  # "the six were", "in two weeks" (a fortnight): words, not figures
-        if word == "dozen":
-            value = 12.0
+        if word in _EN_ORDINALS:
+            value = float(_EN_ORDINALS[word])
         elif word in _EN_UNITS:
             value = float(_EN_UNITS[word])
         else:
             tens, _, unit = word.replace("-", " ").partition(" ")
             value = float(_EN_TENS[tens] + _EN_UNITS.get(unit, 0))
-        scale = _SCALE.get((m.group("scale") or "").lower(), 1.0)
-        if (m.group("scale") or "").lower() == "hundred":
-            scale = 100.0
+        scale_word = (m.group("scale") or "").lower()
+        scale = 100.0 if scale_word == "hundred" else _SCALE.get(scale_word, 1.0)
         kind = "percent" if percent and scale == 1.0 else "number"
         approx = _approx_before(text, m.start())
         out.append(Quantity(m.group(0), value * scale, kind, step=scale, approx=approx))
+    if generous:
+        for m in _EN_GROUP_WORD.finditer(text):
+            word = m.group("w").lower()
+            out.append(Quantity(m.group(0), float(_EN_GROUPS[word])))
+            if word == "fortnight":
+                out.append(Quantity(m.group(0), 14.0))
+            if word in ("twice", "double", "triple"):
+                out.append(Quantity(m.group(0), float(_EN_GROUPS[word]), "multiple", exact=True))
     for m in _EN_FRACTION.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in periods):
             continue  # "the first three quarters" is a period
         den = m.group("den").lower().rstrip("s")
         num = (m.group("num") or "").lower()
+        by = text[max(0, m.start() - 3) : m.start()].lower() == "by "
+        share = m.group("of") or by or _approx_before(text, m.start())
+        top = {"": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4}[num]
+        if top >= _EN_DENOMINATOR[den]:
+            continue  # "the four quarters of 2018": a count of periods
+        if _POINT_AFTER.match(text, m.end()):  # a quarter point, half a point: of a point
+            value = top / _EN_DENOMINATOR[den]
+            out.append(Quantity(m.group(0), value, "points", step=0.25, exact=True))
+            continue
         if den == "half":
-            # "the first half" is a period; "half of", "more than half" a share
-            if not (m.group("of") or _approx_before(text, m.start())):
-                continue
-        elif not (m.group("of") or num in ("two", "three")) or not num:
+            if not share:
+                continue  # "the first half" is a period; "half of", "more than half" a share
+        elif not (share or top > 1 or (generous and num)):
             continue  # "a quarter earlier" is a period
-        top = {"": 1, "a": 1, "one": 1, "two": 2, "three": 3}[num]
         value = 100.0 * top / _EN_DENOMINATOR[den]
         out.append(Quantity(m.group(0), value, "percent", step=1.0, approx="fraction"))
     for m in _EN_MULTIPLE.finditer(text):
-        word = m.group("w").lower()
-        times = next(v for k, v in _EN_MULTIPLES.items() if word.startswith(k))
-        out.append(Quantity(m.group(0), times, "multiple", step=1.0, exact=True))
+        if m.group("n"):
+            n = m.group("n").lower()
+            value = float(_EN_UNITS.get(n, 0) or n)
+        else:
+            word = m.group("w").lower()
+            value = next(v for k, v in _EN_MULTIPLES.items() if word.startswith(k))
+        out.append(Quantity(m.group(0), value, "multiple", step=1.0, exact=True))
     return out
 
 
@@ -503,8 +566,8 @@ def _chinese_runs(text: str) -> list[Quantity]:
     out = []
     for m in _ZH_RUN.finditer(text):
         run = m.group(0)
-        if run in ("万", "亿", "千", "百", "十"):
-            continue
+        if run in ("万", "亿", "千", "百") or text.startswith("十分", m.start()):
+            continue  # a scale on its own; 十分 is "very"
         values = set()
         if all(c in _ZH_DIGIT for c in run) and len(run) > 1:
             values.add(float("".join(str(_ZH_DIGIT[c]) for c in run)))  # 二〇二五 → 2025
