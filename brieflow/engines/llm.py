@@ -21,7 +21,6 @@ from ..checks import run_checks
 from ..config import Settings
 from ..errors import CheckError, ConfigError, EngineResponseError
 from ..models import Article, Brief, Finding, KeyPoint, Paragraph, Usage, Viewpoint
-from ..nlp.numbers import missing_numbers
 from ..nlp.support import SupportScorer
 from .answer import InvalidAnswer, parse_answer
 from .base import BriefOptions
@@ -209,15 +208,24 @@ def select_paragraphs(article: Article, budget: int) -> tuple[list[Paragraph], l
 
 
 def _fix(
-    statement: Viewpoint | KeyPoint, checks: set[str], article: Article, scorer: SupportScorer
+    statement: Viewpoint | KeyPoint,
+    checks: set[str],
+    article: Article,
+    scorer: SupportScorer,
+    language: str,
 ) -> tuple[int, ...] | None:
-    """New citations that make `statement` pass, when only its citations were wrong."""
+    """New citations that make `statement` pass, when only its citations were wrong: the
+    paragraph the support check finds for it, when that is not one it already cites (then the
+    statement itself is wrong, not its citation) and the statement passes every check there."""
     if not checks <= {"range", "support", "numbers"}:
         return None
     found = scorer.find(statement.text)
-    if found is None:
+    if found is None or found in statement.citations:
         return None
-    if missing_numbers(statement.text, [article.paragraph(found).text]):
+    moved = replace(statement, citations=(found,))
+    probe = Brief(Viewpoint(moved.text, moved.citations), (), language, "llm", VERSION)
+    report = run_checks(probe, article, ("range", "support", "numbers"))
+    if any(f.severity == "error" for f in report.findings):
         return None
     return (found,)
 
@@ -240,7 +248,7 @@ def trim(
     def mend(where: str, st: Viewpoint | KeyPoint) -> Viewpoint | KeyPoint | None:
         if where not in failing:
             return st
-        cites = _fix(st, failing[where], article, scorer)
+        cites = _fix(st, failing[where], article, scorer, brief.language)
         if cites is None:
             actions.append(f"dropped {where} ({', '.join(sorted(failing[where]))} check failed)")
             return None

@@ -420,6 +420,15 @@ def quantities(text: str, *, chinese_numerals: bool = False) -> list[Quantity]:
     return out
 
 
+def located(text: str, *, generous: bool = False) -> tuple[str, list[tuple[int, int, Quantity]]]:
+    """The normalised text and its digit numbers with their offsets in it, for checks that
+    look at the words around a figure (its direction: rose 5%, 同比-5%)."""
+    text = normalise(text)
+    if generous:
+        text = _GLUED.sub(" ", text)
+    return text, [(f.start, f.end, _quantity(text, f)) for f in _digit_numbers(text)]
+
+
 def _quantity(text: str, f: _Found) -> Quantity:
     scale = _SCALE.get(f.scale, 1.0)
     kind, factor = _kind_of(f.unit)
