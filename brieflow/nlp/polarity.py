@@ -52,7 +52,8 @@ _CUE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CUE_AFTER = re.compile(
-    r"^\s*(?:(?:year|quarter|month)[\s-]on[\s-](?:year|quarter|month)\s+)?"
+    r"^\s*(?:(?:percentage\s+)?points?\s+)?"
+    r"(?:(?:year|quarter|month)[\s-]on[\s-](?:year|quarter|month)\s+)?"
     r"(?:(?P<up>higher|more|up|wider|larger|bigger|above|rise|increase|gain|jump|growth|hike)"
     r"|(?P<down>lower|less|down|narrower|smaller|below|fall|decline|drop|decrease|cut|loss"
     r"|contraction))\b",
