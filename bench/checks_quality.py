@@ -274,9 +274,9 @@ def table(name: str, t: Tally) -> list[str]:
     return lines
 
 
-def report(tallies: dict[str, Tally], seconds: float, cases: int) -> str:
+def report(tallies: dict[str, Tally], seconds: float, cases: int, rev: str) -> str:
     lines = [
-        f"Command: `{COMMAND}` · revision {revision()} · {cases} briefs of the realistic corpus "
+        f"Command: `{COMMAND}` · revision {rev} · {cases} briefs of the realistic corpus "
         "(`bench/data/realistic/`, see its README) · "
         f"{seconds:.0f} s on {os.cpu_count()} busy cores.",
         "",
@@ -298,6 +298,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--verbose", action="store_true", help="list false alarms and misses")
     args = parser.parse_args()
+    rev = revision()  # the code measured, before anything can change under the run
     cases = [c for c in load_corpus() if args.split in ("all", c.split)]
     model = StubbornModel()
     settings = Settings(llm_base_url=model.url, llm_model="bench", cache_dir="off", on_fail="trim")
@@ -308,7 +309,7 @@ def main() -> None:
     finally:
         engine.close()
         model.close()
-    section = report(tallies, time.perf_counter() - start, len(cases))
+    section = report(tallies, time.perf_counter() - start, len(cases), rev)
     print(section)
     if args.verbose:
         for split, t in tallies.items():
