@@ -101,3 +101,17 @@ def test_reversed_direction_is_a_support_finding():
         "paragraph [1] does not carry this statement: 5% is down here, the other way in the "
         "paragraph"
     )
+
+
+@pytest.mark.parametrize(
+    ("statement", "paragraph", "caught"),
+    [
+        ("Receipts rose 62% from the start of the period.", "预收较期初增长62%。", False),
+        ("Receipts rose 62% year on year.", "预收较期初增长62%。", True),
+        ("Orders rose 154% year on year.", "新签订单同比增长154%。", False),
+        ("Orders rose 154% quarter on quarter.", "新签订单同比增长154%。", True),
+        ("15% lower quarter on quarter", "环比、同比分别下降约15%、50%", False),
+    ],
+)
+def test_the_basis_of_a_change(statement, paragraph, caught):
+    assert bool(conflicts(statement, [paragraph])) is caught

@@ -88,6 +88,20 @@ class Figure:
     start: int
     direction: str | None
     result: str | None
+    basis: str | None = None  # what a change is measured against: year, quarter, start
+
+
+# What a change is measured against, right after the figure (English) or just before (同比).
+_BASIS_EN = re.compile(
+    r"[^,;.]{0,30}?\b(?:(?P<year>year[\s-]on[\s-]year|from a year earlier|y/y|yoy)"
+    r"|(?P<quarter>quarter[\s-]on[\s-]quarter|from the previous quarter|sequentially|q/q|qoq)"
+    r"|(?P<start>from the start of the (?:year|period)|since the start of the (?:year|period)"
+    r"|from the end of last year|year to date))\b",
+    re.IGNORECASE,
+)
+_BASIS_ZH = re.compile(
+    r"(?P<year>同比|较上年同期|较去年同期)|(?P<quarter>环比)|(?P<start>较期初|较上年末|较年初)"
+)
 
 
 def figures(text: str, *, generous: bool = False) -> list[Figure]:
@@ -119,13 +133,32 @@ def figures(text: str, *, generous: bool = False) -> list[Figure]:
         if results:
             last = results[-1]
             result = PROFIT if (last.group("profit") or last.group("zprofit")) else LOSS
-        fig = Figure(q, start, None if level and direction is None else direction, result)
+        fig = Figure(
+            q,
+            start,
+            None if level and direction is None else direction,
+            result,
+            _basis(norm, lo, start, end),
+        )
         out.append(fig)
         prev, prev_end = fig, end
     return out
 
 
 _LIST_GAP = re.compile(r"\s*(?:[,，、/／]|and|和|及)\s*", re.IGNORECASE)
+
+
+def _basis(text: str, lo: int, start: int, end: int) -> str | None:
+    """year / quarter / start: the basis named right after the figure or just before it."""
+    m = _BASIS_EN.match(text, end) or None
+    if m is not None:
+        return next(k for k in ("year", "quarter", "start") if m.group(k))
+    found = {
+        next(k for k in ("year", "quarter", "start") if z.group(k))
+        for z in _BASIS_ZH.finditer(text, max(lo, start - 12), start)
+    }
+    # 环比、同比分别下降15%、50%: two bases for a list, which is which is not read here
+    return found.pop() if len(found) == 1 else None
 
 
 def _is_list_gap(gap: str) -> bool:
@@ -156,6 +189,17 @@ def _sign(text: str, start: int) -> str | None:
     return UP if text[i] == "+" else DOWN
 
 
+_SHOWN = {
+    UP: "up",
+    DOWN: "down",
+    PROFIT: "a profit",
+    LOSS: "a loss",
+    "year": "year on year",
+    "quarter": "quarter on quarter",
+    "start": "against the start of the period",
+}
+
+
 def figure_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
     """Figures whose direction or result the cited paragraphs give the other way."""
     found = [f for p in paragraphs for f in figures(p, generous=True)]
@@ -164,12 +208,12 @@ def figure_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
         same = [f for f in found if matches(claim.quantity, f.quantity)]
         if not same:
             continue  # the numbers check speaks for a figure the paragraphs do not hold
-        for axis, words in (("direction", ("up", "down")), ("result", ("a profit", "a loss"))):
+        for axis in ("direction", "result", "basis"):
             mine = getattr(claim, axis)
             theirs = {getattr(f, axis) for f in same} - {None}
             if mine is None or not theirs or mine in theirs:
                 continue
-            shown = words[0] if mine in (UP, PROFIT) else words[1]
+            shown = _SHOWN.get(mine, mine)
             out.append(f"{claim.quantity.text} is {shown} here, the other way in the paragraph")
     return out
 
