@@ -111,6 +111,12 @@ def test_reversed_direction_is_a_support_finding():
         ("Orders rose 154% year on year.", "新签订单同比增长154%。", False),
         ("Orders rose 154% quarter on quarter.", "新签订单同比增长154%。", True),
         ("15% lower quarter on quarter", "环比、同比分别下降约15%、50%", False),
+        # another figure that rounds to it has a basis: no verdict on a figure without one
+        (
+            "roughly 15% lower quarter on quarter",
+            "同比增长15.2%；环比、同比分别下降约15%、50%",
+            False,
+        ),
     ],
 )
 def test_the_basis_of_a_change(statement, paragraph, caught):

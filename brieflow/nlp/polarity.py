@@ -210,7 +210,10 @@ def figure_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
             continue  # the numbers check speaks for a figure the paragraphs do not hold
         for axis in ("direction", "result", "basis"):
             mine = getattr(claim, axis)
-            theirs = {getattr(f, axis) for f in same} - {None}
+            theirs = {getattr(f, axis) for f in same}
+            if axis != "direction" and None in theirs:
+                continue  # a matching figure the paragraph gives no basis or result: no verdict
+            theirs.discard(None)
             if mine is None or not theirs or mine in theirs:
                 continue
             shown = _SHOWN.get(mine, mine)
