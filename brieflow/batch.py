@@ -76,17 +76,48 @@ class Executor(Protocol):
     def run(self, job: Job, tasks: Iterable[Task]) -> Iterator[Outcome]: ...
 
 
-# The engines this process built: one per thread and (engine name, settings), built once and
-# reused. Per thread, because an Engine is not promised to be thread-safe.
+# The engines this process built, per (engine name, settings), built once and reused. An
+# engine that declares itself `thread_safe` (llm: one HTTP client, one learned response mode,
+# one usage total) is shared by every thread; any other engine is built once per thread,
+# because an Engine is not promised to be thread-safe.
 _engines = threading.local()
+_shared: dict[tuple[str, Settings], tuple[Engine, int]] = {}  # engine, batches using it
+_shared_lock = threading.Lock()
 
 
 def _engine_for(job: Job) -> Engine:
-    built: dict[tuple[str, Settings], Engine] = _engines.__dict__.setdefault("built", {})
     key = (job.engine, job.settings)
+    with _shared_lock:
+        if key in _shared:
+            return _shared[key][0]
+    built: dict[tuple[str, Settings], Engine] = _engines.__dict__.setdefault("built", {})
     if key not in built:
         built[key] = get_engine(job.engine, job.settings)
     return built[key]
+
+
+def share_engine(job: Job, engine: Engine) -> None:
+    """Use `engine` for `job` in every thread of this process, when it is thread-safe."""
+    if getattr(engine, "thread_safe", False):
+        key = (job.engine, job.settings)
+        with _shared_lock:
+            shared, users = _shared.get(key, (engine, 0))
+            _shared[key] = (shared, users + 1)
+
+
+def release_engine(job: Job) -> None:
+    """The batch of `job` is over: its shared engine is closed when no other batch uses it."""
+    key = (job.engine, job.settings)
+    with _shared_lock:
+        if key not in _shared:
+            return
+        engine, users = _shared.pop(key)
+        if users > 1:
+            _shared[key] = (engine, users - 1)
+            return
+    close = getattr(engine, "close", None)
+    if close is not None:
+        close()
 
 
 def _init_worker(job: Job, parent: int) -> None:
@@ -368,6 +399,7 @@ def run_batch(
     the_engine = get_engine(engine, settings)  # fails fast on a bad engine or its config
     key = options_key(options.key())
     job = Job(engine, options, settings)
+    share_engine(job, the_engine)  # threads of this process use it (and what it learns)
     executor = executor or default_executor(engine, concurrency)
     progress = Progress(total=estimate_total(sources) if stdin is None else None)
     run = store.start_run(
@@ -441,6 +473,7 @@ def run_batch(
         status = "done"
     finally:
         store.update_run(run, progress.counts(), status)
+        release_engine(job)
     return BatchResult(
         run, progress, failures, kinds, time.monotonic() - progress.started, warnings
     )

@@ -12,7 +12,9 @@ from dataclasses import replace
 
 from .models import Article, Brief, CheckReport, Finding
 from .nlp.lang import detect_language
+from .nlp.names import foreign_names
 from .nlp.numbers import missing_numbers, quantities
+from .nlp.polarity import conflicts
 from .nlp.support import SupportScorer, is_passage
 
 MIN_GROUPS, MAX_GROUPS = 2, 4
@@ -127,7 +129,35 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
     if hard:
         scorer.prepare([st.text for _, st, _ in hard])
     findings = []
+    numbers = article.numbers
+    for where, statement, cites in todo:
+        # a statement that turns its paragraph around is not carried, whatever its score
+        texts = [article.paragraph(c).text for c in cites]
+        turned = conflicts(statement.text, texts)
+        if brief.language == "en":
+            # who "the manager" or "he" is was said in the two paragraphs before
+            near = {n for c in cites for n in (c - 1, c - 2)} - set(cites)
+            context = texts + [article.paragraph(n).text for n in sorted(near) if n in numbers]
+            others = [
+                p.text for p in article.paragraphs if p.number not in cites and p.number not in near
+            ]
+            turned += [
+                f"names {n}, whom the paragraph does not mention (another paragraph does)"
+                for n in foreign_names(statement.text, texts, others, context)
+            ]
+        if turned:
+            findings.append(
+                Finding(
+                    "support",
+                    where,
+                    f"paragraph {_marks(list(cites))} does not carry this statement: "
+                    + "; ".join(turned[:3]),
+                )
+            )
+    flagged = {f.where for f in findings}
     for where, statement, cites in hard:
+        if where in flagged:
+            continue
         verdict = scorer.verdict(statement.text, tuple(cites))
         if verdict.supported:
             continue

@@ -41,6 +41,7 @@ class Settings:
     llm_api_key: str | None = None
     llm_timeout: float = 120.0
     llm_max_retries: int = 4
+    llm_max_tokens: int = 4096  # the answer budget sent as max_tokens
     llm_context_chars: int = 12_000
     on_fail: str = "trim"  # "trim" | "error"
     cache_dir: str | None = None

@@ -347,3 +347,28 @@ def test_completion_without_text_is_an_engine_error(tmp_path):
     server = FakeServer(httpx.Response(200, json=empty))
     with pytest.raises(EngineResponseError, match="the model returned no text"):
         engine(server, tmp_path).brief(article(), OPTIONS)
+
+
+def test_a_reversed_trend_is_dropped_not_re_cited(tmp_path):
+    # its own paragraph is where it belongs: the statement is wrong, not its citation
+    reversed_ = "Domestic retail sales of new energy passenger cars reached 785,000 units in July, "
+    reversed_ += "down 24% year on year."
+    server = FakeServer(bad((1, 1, "text"), reversed_))
+    result = engine(server, tmp_path).brief(article(), OPTIONS)
+    repair = server.bodies[1]["messages"][3]["content"]
+    assert (
+        "group 2 point 2: paragraph [4] does not carry this statement: 24% is down here" in repair
+    )
+    assert "dropped group 2 point 2 (support check failed)" in result.checks.actions
+    assert all("re-cited" not in a for a in result.checks.actions)
+    assert reversed_ not in [p.text for t in result.themes for p in t.points]
+
+
+def test_a_faithful_brief_ships_whole(tmp_path):
+    result = engine(FakeServer(good_brief()), tmp_path).brief(article(), OPTIONS)
+    shipped = [(p.text, p.citations) for t in result.themes for p in t.points]
+    written = [
+        (p["text"], tuple(p["citations"])) for g in good_brief()["groups"] for p in g["points"]
+    ]
+    assert shipped == written
+    assert result.checks.actions == ()

@@ -80,3 +80,97 @@ def test_parse_chinese_number(text, value):
 )
 def test_missing_numbers(claim, paragraph, missing):
     assert [q.text for q in missing_numbers(claim, [paragraph])] == missing
+
+
+# Issue 12: how a competent model re-expresses the figures of a Chinese report in English.
+# Each pattern in both directions: the faithful form passes, the faulty form names the figure.
+@pytest.mark.parametrize(
+    ("claim", "paragraph", "missing"),
+    [
+        # a list of figures sharing one trailing unit
+        ("net profit of 1.10, 1.25 and 1.40 billion yuan", "净利润11.0、12.5、14.0亿元", []),
+        (
+            "net profit of 1.10, 1.25 and 14.0 billion yuan",
+            "净利润11.0、12.5、14.0亿元",
+            ["14.0 billion yuan"],
+        ),
+        ("revenue of 703 million, 989 million and 1.417 billion", "收入7.03/9.89/14.17亿元", []),
+        (
+            "revenue of 703, 989 and 1,417 billion",
+            "收入7.03/9.89/14.17亿元",
+            ["703", "989", "1,417 billion"],
+        ),
+        (
+            "profit of 110-125 million yuan, up 22.88%-39.64%",
+            "净利润1.1-1.25亿元，增长22.88%-39.64%",
+            [],
+        ),
+        ("profit of 11-12.5 million yuan", "净利润1.1-1.25亿元", ["11", "12.5 million yuan"]),
+        # abbreviated and full year ranges
+        ("forecasts for 2022-2024", "预计2022-24年", []),
+        ("forecasts for 2022-2025", "预计2022-24年", ["2025"]),
+        ("EPS for 2019-2021", "维持19-21年EPS预测", []),
+        ("EPS for 2019-2022", "维持19-21年EPS预测", ["2022"]),
+        ("revenue in the third quarter of 2022", "3Q22公司实现营业收入", []),
+        ("revenue in the third quarter of 2021", "3Q22公司实现营业收入", ["2021"]),
+        # plan names and ordinals
+        ("during the 14th Five-Year Plan", "十四五规划期间", []),
+        ("during the 13th Five-Year Plan", "十四五规划期间", ["13"]),
+        # pct / ct / pp / bp and 个百分点
+        ("down 0.91 percentage points", "同比-0.91pct", []),
+        ("down 0.91 percentage points", "同比-0.91ct", []),
+        ("down 0.91 percentage points", "下降0.91pp", []),
+        ("down 9.1 percentage points", "同比-0.91pct", ["9.1 percentage points"]),
+        ("narrowed by 21 basis points", "收窄21个基点", []),
+        ("narrowed by 0.21 percentage points", "收窄21个基点", []),
+        ("narrowed by 2.1 percentage points", "收窄21个基点", ["2.1 percentage points"]),
+        ("a 50-basis-point hike", "加息50个基点", []),
+        ("a 50-percentage-point hike", "加息50个基点", ["50-percentage-point"]),
+        ("up 2 percentage points", "提高2个百分点", []),
+        # approximation words on both sides
+        ("nearly 90% of the market", "近九成", []),
+        ("more than 70% of revenue", "占比超过七成", []),
+        ("more than 80% of revenue", "占比7成以上", ["80%"]),
+        ("nearly 6% growth", "增长5.8%", []),
+        ("nearly 7% growth", "增长5.8%", ["7%"]),
+        ("over 138 billion yuan of exports", "出口1380多亿元", []),
+        ("over 183 billion yuan of exports", "出口1380多亿元", ["183 billion yuan"]),
+        ("about 75,000 yuan a tonne", "约7.5万元/吨", []),
+        # English number words and fractions
+        ("two-thirds of the money", "三分之二的资金", []),
+        ("a third of the money", "三分之二的资金", ["a third of"]),
+        ("fell by a fifth", "下降20%", []),
+        ("fell by a quarter", "下降20%", ["a quarter"]),
+        ("half of its sales", "一半的销售", []),
+        ("orders doubled", "订单翻了一番", []),
+        ("orders doubled", "订单增长100%", []),
+        ("orders tripled", "订单增长100%", ["tripled"]),
+        ("three of the eleven libraries", "eleven libraries, three of them", []),
+        ("four of the eleven libraries", "eleven libraries, three of them", ["four"]),
+        ("about twice the pace", "roughly double the pace", []),
+        ("about three times the pace", "roughly double the pace", ["three times"]),
+        # quarters and halves
+        ("in the first three quarters", "前三季度营收", []),
+        ("in the first nine months", "1-9月营收", []),
+        ("in the first half", "前三季度营收", ["first half"]),
+        ("in Q3", "三季度营收", []),
+        ("in the third quarter", "公司Q3营收", []),
+        ("in the fourth quarter", "公司Q3营收", ["fourth quarter"]),
+        ("in H1", "上半年营收", []),
+        ("in the second half", "上半年营收", ["second half"]),
+        ("in January-March", "一季度营收", []),
+        ("in January-June", "一季度营收", ["January-June"]),
+        ("prices fell in Q3 and Q4", "价格三四季度环比下降", []),
+        # honest rounding with the right magnitude
+        ("516.2 billion yuan", "5162亿元", []),
+        ("5.162 trillion yuan", "5162亿元", ["5.162 trillion yuan"]),
+        ("1,006.7 billion yuan", "10067亿元", []),
+        ("10.067 billion yuan", "10067亿元", ["10.067 billion yuan"]),
+        ("about 1 trillion yuan", "10067亿元", []),
+        # names and wide commas
+        ("4,870 new projects", "新增项目4，870个", []),
+        ("Covid-19 patients", "新冠肺炎患者", []),
+    ],
+)
+def test_model_style_figures(claim, paragraph, missing):
+    assert [q.text for q in missing_numbers(claim, [paragraph])] == missing

@@ -175,6 +175,13 @@ def add_engine_flags(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--model", help="llm engine: model name")
     p.add_argument(
+        "--max-tokens",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="llm engine: the answer budget sent as max_tokens (default 4096)",
+    )
+    p.add_argument(
         "--on-fail",
         choices=["trim", "error"],
         default=None,
@@ -190,12 +197,23 @@ def engine_settings(args: argparse.Namespace, **more: str) -> Settings:
         language="lang",
         llm_base_url="base_url",
         llm_model="model",
+        llm_max_tokens="max_tokens",
         on_fail="on_fail",
         block_private="block_private",
         fetch_links="fetch_links",
         input_max_bytes="max_input_bytes",
         **more,
     )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _one_to_four(text: str) -> int:

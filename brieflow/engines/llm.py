@@ -23,7 +23,6 @@ from ..config import Settings
 from ..errors import CheckError, ConfigError, EngineNotConfigured, EngineResponseError
 from ..models import Article, Brief, Finding, KeyPoint, Paragraph, Usage, Viewpoint
 from ..nlp.lang import require_language
-from ..nlp.numbers import missing_numbers
 from ..nlp.support import SupportScorer
 from .answer import InvalidAnswer, parse_answer
 from .base import BriefOptions
@@ -41,7 +40,11 @@ _Statement = TypeVar("_Statement", Viewpoint, KeyPoint)
 
 
 class LLMEngine:
+    """Thread-safe: one engine serves many threads (batch, the web app), sharing its HTTP
+    connections, the response mode it learned and its usage total."""
+
     name = "llm"
+    thread_safe = True
 
     def __init__(
         self,
@@ -57,6 +60,11 @@ class LLMEngine:
             raise EngineNotConfigured(
                 f"the llm engine needs {' and '.join(missing)}", hint=CONFIG_HINT
             )
+        if settings.llm_max_tokens < 1:
+            raise ConfigError(
+                f"llm_max_tokens = {settings.llm_max_tokens} is not a token budget",
+                hint="use a positive number such as 4096",
+            )
         if settings.on_fail not in ("trim", "error"):
             raise ConfigError(
                 f"on_fail = {settings.on_fail!r} is not a policy", hint="use trim or error"
@@ -71,6 +79,7 @@ class LLMEngine:
             settings.llm_api_key,
             timeout=settings.llm_timeout,
             max_retries=settings.llm_max_retries,
+            max_tokens=settings.llm_max_tokens,
             cache=_cache(settings.cache_dir),
             transport=transport,
             sleep=sleep,
@@ -209,15 +218,24 @@ def select_paragraphs(article: Article, budget: int) -> tuple[list[Paragraph], l
 
 
 def _fix(
-    statement: Viewpoint | KeyPoint, checks: set[str], article: Article, scorer: SupportScorer
+    statement: Viewpoint | KeyPoint,
+    checks: set[str],
+    article: Article,
+    scorer: SupportScorer,
+    language: str,
 ) -> tuple[int, ...] | None:
-    """New citations that make `statement` pass, when only its citations were wrong."""
+    """New citations that make `statement` pass, when only its citations were wrong: the
+    paragraph the support check finds for it, when that is not one it already cites (then the
+    statement itself is wrong, not its citation) and the statement passes every check there."""
     if not checks <= {"range", "support", "numbers"}:
         return None
     found = scorer.find(statement.text)
-    if found is None:
+    if found is None or found in statement.citations:
         return None
-    if missing_numbers(statement.text, [article.paragraph(found).text]):
+    moved = replace(statement, citations=(found,))
+    probe = Brief(Viewpoint(moved.text, moved.citations), (), language, "llm", VERSION)
+    report = run_checks(probe, article, ("range", "support", "numbers"))
+    if any(f.severity == "error" for f in report.findings):
         return None
     return (found,)
 
@@ -240,7 +258,7 @@ def trim(
     def mend(where: str, st: _Statement) -> _Statement | None:
         if where not in failing:
             return st
-        cites = _fix(st, failing[where], article, scorer)
+        cites = _fix(st, failing[where], article, scorer, brief.language)
         if cites is None:
             actions.append(f"dropped {where} ({', '.join(sorted(failing[where]))} check failed)")
             return None

@@ -2,9 +2,11 @@
 `response_format` fallbacks and an on-disk answer cache.
 
 Retries use exponential backoff with jitter on 429 (honouring Retry-After), 5xx, timeouts and
-connection errors. A server that rejects `response_format` json_schema (HTTP 400/422) is asked
-again with json_object carrying the schema (llama-cpp-python's form), then plain json_object,
-then with no response_format (JSON in plain text); the mode that worked is remembered.
+connection errors. A server that rejects `response_format` json_schema is asked again with
+json_object carrying the schema (llama-cpp-python's form), then plain json_object, then with no
+response_format (JSON in plain text). The weaker mode is remembered for later requests only when
+the error names the response format: a bare HTTP 400/422 (a prompt too long, say) tries the
+weaker modes for that request alone, so one bad request cannot downgrade every later one.
 The API key goes only into the Authorization header: it is scrubbed from every error message
 and never part of a cache key or file.
 """
@@ -37,7 +39,7 @@ MODES = ("json_schema", "json_object_schema", "json_object", "none")
 BACKOFF_BASE = 1.0  # seconds before the first retry (before jitter)
 BACKOFF_CAP = 60.0
 RETRY_AFTER_CAP = 120.0  # a longer Retry-After is waited only this long
-MAX_TOKENS = 4096
+MAX_TOKENS = 4096  # the default answer budget (Settings.llm_max_tokens)
 KEY_HINT = "set BRIEFLOW_LLM_API_KEY (or OPENAI_API_KEY) to a valid key"
 URL_HINT = "check --base-url (it usually ends in /v1) and --model"
 
@@ -101,10 +103,13 @@ class ResponseCache:
             pass  # a cache that cannot be written only costs a rerun
 
 
-def cache_key(model: str, messages: list[dict[str, str]], tag: str) -> str:
-    """Key of one request: model, messages (article, options, prompt) and prompt version."""
+def cache_key(
+    model: str, messages: list[dict[str, str]], tag: str, max_tokens: int = MAX_TOKENS
+) -> str:
+    """Key of one request: model, messages (article, options, prompt), prompt version and
+    answer budget."""
     payload = json.dumps(
-        {"model": model, "messages": messages, "tag": tag, "max_tokens": MAX_TOKENS},
+        {"model": model, "messages": messages, "tag": tag, "max_tokens": max_tokens},
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -154,7 +159,11 @@ class _Retry(Exception):
 
 
 class _RejectsFormat(Exception):
-    pass
+    """The server refused this request's response_format; `named` when its error says so."""
+
+    def __init__(self, message: str, *, named: bool):
+        super().__init__(message)
+        self.named = named
 
 
 class ChatClient:
@@ -168,6 +177,7 @@ class ChatClient:
         *,
         timeout: float = 120.0,
         max_retries: int = 4,
+        max_tokens: int = MAX_TOKENS,
         cache: ResponseCache | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -178,6 +188,7 @@ class ChatClient:
         self.model = model
         self.timeout = timeout
         self.max_retries = max(0, max_retries)
+        self.max_tokens = max_tokens
         self.cache = cache
         self.sleep = sleep
         self.rng = rng or random.Random()
@@ -208,22 +219,25 @@ class ChatClient:
 
     def complete(self, messages: list[dict[str, str]], *, tag: str = "") -> Completion:
         """The model's answer to `messages`, from the cache when this request was made before."""
-        key = cache_key(self.model, messages, tag)
+        key = cache_key(self.model, messages, tag, self.max_tokens)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             return hit
+        mode = self.mode
         while True:
             try:
-                completion = self._with_retries(messages, self.mode)
+                completion = self._with_retries(messages, mode)
                 break
             except _RejectsFormat as exc:
-                nxt = MODES.index(self.mode) + 1
+                nxt = MODES.index(mode) + 1
                 if nxt >= len(MODES):
                     raise EngineResponseError(
                         f"the server rejected the request: {exc}",
                         source=self.shown_url,
                         hint=URL_HINT,
                     ) from None
-                self.mode = MODES[nxt]
+                mode = MODES[nxt]
+                if exc.named and MODES.index(mode) > MODES.index(self.mode):
+                    self.mode = mode  # the server said the format is the problem: remember
         if self.cache is not None and completion.finish_reason != "length":
             self.cache.put(key, completion)
         return completion
@@ -233,7 +247,7 @@ class ChatClient:
             "model": self.model,
             "messages": messages,
             "temperature": 0,
-            "max_tokens": MAX_TOKENS,
+            "max_tokens": self.max_tokens,
         }
         if (fmt := response_format(mode)) is not None:
             body["response_format"] = fmt
@@ -269,7 +283,7 @@ class ChatClient:
         status = response.status_code
         if status >= 400 and mode != MODES[-1] and _about_format(self._error_text(response)):
             # llama-cpp-python answers an unknown response_format with HTTP 500, others 400/422
-            raise _RejectsFormat(f"HTTP {status}: {self._error_text(response)}")
+            raise _RejectsFormat(f"HTTP {status}: {self._error_text(response)}", named=True)
         if status == 429:
             raise _Retry(
                 f"rate limited (HTTP 429: {self._error_text(response)})",
@@ -293,7 +307,8 @@ class ChatClient:
                 hint=URL_HINT,
             )
         if status in (400, 422) and mode != MODES[-1]:
-            raise _RejectsFormat(f"HTTP {status}: {self._error_text(response)}")
+            # may be the format, may be this request (too long, say): weaker modes for it alone
+            raise _RejectsFormat(f"HTTP {status}: {self._error_text(response)}", named=False)
         if status >= 400:
             raise EngineResponseError(
                 f"the server rejected the request (HTTP {status}: {self._error_text(response)})",

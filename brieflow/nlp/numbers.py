@@ -1,11 +1,18 @@
-"""Numbers, percentages, amounts and dates in Chinese and English text, as comparable values.
+"""Numbers, percentages, amounts, dates and periods in Chinese and English text, as comparable
+values.
 
 The numbers check asks "does every number in this statement appear in the paragraphs it
 cites?". A model that writes English from Chinese converts units (2.8万 → 28,000, 3亿美元 →
-$300 million, 九成 → 90%), so both sides are normalised to a `Quantity` (value, kind,
-currency) before comparing. Extraction is deliberately asymmetric: statements yield only
-numbers written with digits (plus 百分之/成 forms), paragraphs also yield Chinese numerals
-(三家, 二〇二五年), so a paragraph offers every reading a faithful statement could use.
+$300 million, 九成 → 90%, -0.91pct → 0.91 percentage points), shares one unit across a list
+(7.03/9.89/14.17亿元 → 703 million, 989 million and 1.417 billion yuan), shortens years
+(22年, 3Q22, 2022-24年), names periods (前三季度 → the first three quarters, Q3 → the third
+quarter) and approximates (近九成 → nearly 90%, 5.8% → nearly 6%). Both sides are normalised
+to `Quantity`s (value, kind, currency, precision, approximation) before comparing.
+
+Extraction is deliberately asymmetric: statements yield the numbers a reader would check
+(digits, number words two and up, fractions, periods), paragraphs (`chinese_numerals=True`)
+also yield every other reading a faithful statement could use (三家, 二〇二五年, 十四五, 18年,
+翻番), since extra readings of a paragraph only help.
 """
 
 from __future__ import annotations
@@ -96,16 +103,18 @@ _PRE_CURRENCY = r"(?P<pre>US\$|HK\$|\$|¥|€|£|(?:USD|RMB|CNY|EUR|HKD)\s?)?"
 _DIGITS = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE_RE = (
     r"(?:\s?(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|万|千(?![瓦克米卡伏帕赫])"
-    r"|trillion|billion|million|thousand|tn\b|bn\b|mn\b|m\b|k\b))?"
+    r"|trillion|billion|million|thousand|tn(?![A-Za-z])|bn(?![A-Za-z])|mn(?![A-Za-z])|m(?![A-Za-z])|k(?![A-Za-z])))?"
 )
 _NOT_CHENG = r"(?![为功立本熟长员果交绩就])"  # 成为, 成功…: words, not tenths
 _UNIT = (
-    r"(?:\s?(?P<unit>%|‰|percent\b|per\s?cent\b|个?百分点|percentage\s+points?\b|pp\b"
+    r"(?:[\s-]?(?P<unit>%|‰|percent(?![A-Za-z])|per\s?cent(?![A-Za-z])|个?百分点|个?基点|percentage[\s-]+points?(?![A-Za-z])"
+    r"|basis[\s-]+points?(?![A-Za-z])|bps?(?![A-Za-z])|pcts?(?![A-Za-z])|ppts?(?![A-Za-z])|pp(?![A-Za-z])|ct(?![A-Za-z])"
     r"|成" + _NOT_CHENG + r"))?"
 )
 _POST_CURRENCY = (
     r"(?:\s?(?P<post>美元|美金|港元|港币|欧元|日元|英镑|人民币|元|块"
-    r"|(?:US\s)?dollars?\b|yuan\b|rmb\b|renminbi\b|euros?\b|yen\b|usd\b|cny\b))?"
+    r"|(?:US\s|Hong\s+Kong\s)?dollars?(?![A-Za-z])|yuan(?![A-Za-z])|rmb(?![A-Za-z])|renminbi(?![A-Za-z])|euros?(?![A-Za-z])|yen(?![A-Za-z])|usd(?![A-Za-z])|cny(?![A-Za-z])"
+    r"|hkd(?![A-Za-z])))?"
 )
 _NUMBER = re.compile(
     _PRE_CURRENCY
@@ -116,9 +125,10 @@ _NUMBER = re.compile(
     + _POST_CURRENCY,
     re.IGNORECASE,
 )
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH_NEAR_NUMBER = re.compile(
-    r"\b(?P<m>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?(?=\s*,?\s*\d)"
-    r"|(?<=\d)\s+(?P<m2>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b",
+    r"\b(?P<m>" + _MONTH_NAMES + r")\.?(?=\s*,?\s*\d)"
+    r"|(?<=\d)\s+(?P<m2>" + _MONTH_NAMES + r")\b",
     re.IGNORECASE,
 )
 # A capitalised full month name is a date on its own ("in August"); "May" only next to a number.
@@ -127,7 +137,30 @@ _MONTH_NAMED = re.compile(
     r"|December)\b"
 )
 _CITATION = re.compile(r"\[\d+\]")
-
+# Between two numbers of one list or range: "1.1-1.25亿", "7.03/9.89/14.17亿元", "120.6, 34.8
+# and 49.7 billion", "18.2%-56.37%".
+_LIST_GAP = re.compile(
+    r"\s*(?:[,，、/／~～\-–—]|至|到|和|及|与|以及|,?\s*(?:and|or|to)\b)\s*", re.IGNORECASE
+)
+# Words before a number that make it approximate, and which way.
+_APPROX = re.compile(
+    r"(?:(?P<about>about|around|roughly|approximately|some|an estimated|circa|约|大约|左右)"
+    r"|(?P<over>over|more than|above|upwards of|in excess of|at least|exceeding|beyond|超过?"
+    r"|逾|多于|高于|不低于|不少于|突破|破)"
+    r"|(?P<under>nearly|almost|close to|just under|under|less than|below|up to|not quite"
+    r"|近|将近|接近|不到|不足|低于))\s*(?:US\$|HK\$|\$|¥|€|£|RMB\s?)?$",
+    re.IGNORECASE,
+)
+# After a Chinese number: 5000余家, 30多万, 10%以上, 20%左右.
+_APPROX_AFTER = re.compile(r"^\s*(?:(?P<over>余|多|以上|有余)|(?P<about>左右|上下))")
+# A Latin-lettered name glued to a Chinese amount in a paragraph: 工业IGBT31亿美元.
+_GLUED = re.compile(
+    r"(?<=[A-Za-z])(?=\d+(?:\.\d+)?\s?(?:万亿|亿|千万|百万|万|%|美元|港元|欧元|元))"
+)
+_NAMED = re.compile(r"[A-Za-z]-$")
+_SCALE_AFTER_MORE = re.compile(r"(?<=\d)[多余](?=万亿|亿|千万|百万|万)")  # 1380多亿: 1380亿
+_PLUS_PERCENT = re.compile(r"(?<=\d)\+(?=%)")  # 100+%: more than 100%
+_WIDE_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")  # 4，870 as often as 4,870
 _ZH_DIGIT = {
     "零": 0,
     "〇": 0,
@@ -148,6 +181,22 @@ _ZH_BIG = {"万": 10_000, "亿": 100_000_000}
 _ZH_RUN = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+")
 _ZH_PERCENT = re.compile(r"百分之(?P<n>[零〇一二两三四五六七八九十百千点.\d]+)")
 _ZH_CHENG = re.compile(r"(?P<n>[一二两三四五六七八九十])成" + _NOT_CHENG)
+_ZH_FRACTION = re.compile(r"(?P<d>[二三四五六七八九十\d]+)分之(?P<n>[一二两三四五六七八九\d]+)")
+_ZH_HALF = re.compile(r"一半|过半|半数|大半|逾半|超半")
+_ZH_TIMES = re.compile(r"(?P<n>[\d.]+|[一二两三四五六七八九十]+)倍")
+_ZH_DOUBLE = {
+    "翻倍": 2,
+    "翻番": 2,
+    "翻一番": 2,
+    "翻了一番": 2,
+    "翻两番": 4,
+    "翻了两番": 4,
+    "减半": 0.5,
+}
+# 十四五 (the 14th Five-Year Plan), 十三五时期: the plan's number and the five years
+_ZH_PLAN = re.compile(
+    r"(?P<n>[一二三四五六七八九十]{1,3})五(?=规划|时期|期间|期末|末|初|以来|$|[^一二三四五六七八九十百千万亿])"
+)
 
 
 @dataclass(frozen=True)
@@ -155,20 +204,24 @@ class Quantity:
     """One number as written (`text`) and as a value: 2.8万 → 28000.0, 九成 → 90.0 percent.
 
     `step` is the smallest change the written form can show (28,000 → 1000, 2.8万 → 1000),
-    used to accept honest rounding; `exact` marks values (years) that must match exactly.
+    used to accept honest rounding; `exact` marks values (years, months, periods) that must
+    match exactly; `approx` is "about", "over" or "under" when a word makes the number
+    approximate ("nearly 6%", 超过3万), "fraction" for a share written as a fraction.
     """
 
     text: str
     value: float
-    kind: str = "number"  # "number" | "percent" | "points" (百分点 / percentage points)
+    kind: str = "number"  # "number" | "percent" | "points" | "period" (see .periods)
     currency: str | None = None
     step: float = 1.0
     exact: bool = False
+    approx: str | None = None
 
 
 def normalise(text: str) -> str:
     """Full-width digits and signs as ASCII, citation marks removed."""
-    return _CITATION.sub(" ", text.translate(_WIDE))
+    text = _CITATION.sub(" ", text.translate(_WIDE))
+    return _SCALE_AFTER_MORE.sub("", _PLUS_PERCENT.sub("", text))
 
 
 def _step(num: str, scale: float) -> float:
@@ -183,71 +236,195 @@ def _step(num: str, scale: float) -> float:
 def _kind_of(unit: str | None) -> tuple[str, float]:
     if not unit:
         return "number", 1.0
-    u = unit.lower()
+    u = " ".join(unit.lower().split())
     if u == "‰":
         return "percent", 0.1
-    if "百分点" in u or "point" in u or u == "pp":
+    if u.startswith("basis") or u in ("bp", "bps") or "基点" in u:
+        return "points", 0.01
+    if "百分点" in u or "point" in u or u in ("pp", "ppt", "ppts", "pct", "pcts", "ct"):
         return "points", 1.0
     if u == "成":
         return "percent", 10.0
     return "percent", 1.0
 
 
-def quantities(text: str, *, chinese_numerals: bool = False) -> list[Quantity]:
-    """Every number in `text` as a Quantity, in order of appearance.
+def _approx_before(text: str, start: int) -> str | None:
+    m = _APPROX.search(text[max(0, start - 24) : start])
+    if m is None:
+        return None
+    return next(k for k in ("about", "over", "under") if m.group(k))
 
-    `chinese_numerals` also reads bare Chinese numerals (三家 → 3, 二〇二五 → 2025); use it
-    for the paragraphs a statement is checked against, where extra readings only help.
-    """
-    text = normalise(text)
-    out: list[Quantity] = []
+
+def _approx_after(text: str, end: int) -> str | None:
+    m = _APPROX_AFTER.match(text[end : end + 4])
+    if m is None:
+        return None
+    return "over" if m.group("over") else "about"
+
+
+@dataclass
+class _Found:
+    """A digit number while reading: where it stands and what it carries of its own."""
+
+    start: int
+    end: int
+    num: str
+    scale: str
+    unit: str | None
+    currency: str | None
+
+    def is_year(self) -> bool:
+        return (
+            not (self.scale or self.unit or self.currency)
+            and len(self.num) == 4
+            and self.num.isdigit()
+            and 1800 <= int(self.num) <= 2200
+        )
+
+
+def _digit_numbers(text: str) -> list[_Found]:
+    out = []
     for m in _NUMBER.finditer(text):
-        num = m.group("num")
-        scale_word = (m.group("scale") or "").lower()
+        scale = (m.group("scale") or "").lower()
         pre = (m.group("pre") or "").strip().lower()
-        post = (m.group("post") or "").lower().replace("us ", "")
-        if scale_word in ("m", "k") and not (pre or post):
-            scale_word = ""  # "5m" is five metres as often as five million
-        scale = _SCALE.get(scale_word, 1.0)
-        kind, factor = _kind_of(m.group("unit"))
-        value = float(num.replace(",", "")) * scale * factor
+        post = " ".join((m.group("post") or "").lower().split())
+        post = post.replace("us ", "").replace("hong kong ", "hk$")
+        post = "hkd" if post.startswith("hk$") else post
+        if scale in ("m", "k") and not (pre or post):
+            scale = ""  # "5m" is five metres as often as five million
         currency = _CURRENCY_WORDS.get(pre) or _CURRENCY_WORDS.get(post)
-        is_year = (
-            kind == "number"
-            and scale == 1.0
-            and not currency
-            and "." not in num
-            and len(num) == 4
-            and 1800 <= value <= 2200
-        )
-        out.append(
-            Quantity(
-                text=m.group(0).strip(),
-                value=value,
-                kind=kind,
-                currency=currency,
-                step=_step(num, scale) * factor,
-                exact=is_year,
-            )
-        )
-    months: set[tuple[int, int]] = set()
-    for m in _MONTH_NEAR_NUMBER.finditer(text):
-        name = (m.group("m") or m.group("m2")).lower()
-        months.add((m.start(), m.end()))
-        out.append(Quantity(text=m.group(0).strip(), value=float(_MONTHS[name]), exact=True))
-    for m in _MONTH_NAMED.finditer(text):
-        if not any(a <= m.start() < b for a, b in months):
-            out.append(Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), exact=True))
+        if _NAMED.search(text, 0, m.start()) and not (scale or m.group("unit") or currency):
+            continue  # Covid-19, F-35: part of a name
+        out.append(_Found(m.start(), m.end(), m.group("num"), scale, m.group("unit"), currency))
+    _share_list_units(text, out)
+    return out
+
+
+def _share_list_units(text: str, found: list[_Found]) -> None:
+    """Members of a list or range without a unit of their own take the unit of its last
+    member: 7.03/9.89/14.17亿元, "120.6, 34.8 and 49.7 billion yuan", 18.2-56.37%."""
+    for i in range(len(found) - 1, 0, -1):
+        tail = found[i]
+        if not (tail.scale or tail.unit or tail.currency) or tail.is_year():
+            continue
+        j = i
+        while j > 0 and _LIST_GAP.fullmatch(text[found[j - 1].end : found[j].start]):
+            member = found[j - 1]
+            if member.scale or member.unit or member.currency or member.is_year():
+                break
+            member.scale, member.unit = tail.scale, tail.unit
+            member.currency = member.currency or tail.currency
+            j -= 1
+
+
+def quantities(text: str, *, chinese_numerals: bool = False) -> list[Quantity]:
+    """Every number in `text` as a Quantity, in order of appearance (periods last).
+
+    `chinese_numerals` also reads everything a paragraph may say a number with: bare Chinese
+    numerals (三家 → 3, 二〇二五 → 2025), short years (18年, 3Q22), plan names (十四五),
+    fractions and multiples (三分之一, 翻番); use it for the paragraphs a statement is checked
+    against, where extra readings only help.
+    """
+    from .numwords import english_words
+    from .periods import periods, short_years
+
+    text = normalise(text)
+    if chinese_numerals:
+        text = _GLUED.sub(" ", text)
+    out: list[Quantity] = []
+    for f in _digit_numbers(text):
+        out.append(_quantity(text, f))
+    if chinese_numerals and _WIDE_THOUSANDS.search(text):
+        wide = _WIDE_THOUSANDS.sub(",", text)
+        out.extend(_quantity(wide, f) for f in _digit_numbers(wide) if "," in f.num)
+    found_periods = periods(text)
+    spans = [(p.start, p.end) for p in found_periods]
+    out.extend(_months(text, spans))
     for m in _ZH_PERCENT.finditer(text):
         percent = _zh_or_digits(m.group("n"))
         if percent is not None:
             out.append(Quantity(m.group(0), percent, "percent", step=1.0))
     for m in _ZH_CHENG.finditer(text):
-        out.append(
-            Quantity(m.group(0), float(_ZH_DIGIT.get(m.group("n"), 10)) * 10, "percent", step=10.0)
-        )
+        value = float(_ZH_DIGIT.get(m.group("n"), 10)) * 10
+        approx = _approx_before(text, m.start())
+        out.append(Quantity(m.group(0), value, "percent", step=10.0, approx=approx))
     if chinese_numerals:
         out.extend(_chinese_runs(text))
+        out.extend(_zh_shares(text))
+        out.extend(short_years(text))
+    out.extend(english_words(text, spans, generous=chinese_numerals))
+    out.extend(p.quantity for p in found_periods)
+    return out
+
+
+def located(text: str, *, generous: bool = False) -> tuple[str, list[tuple[int, int, Quantity]]]:
+    """The normalised text and its digit numbers with their offsets in it, for checks that
+    look at the words around a figure (its direction: rose 5%, 同比-5%)."""
+    text = normalise(text)
+    if generous:
+        text = _GLUED.sub(" ", text)
+    return text, [(f.start, f.end, _quantity(text, f)) for f in _digit_numbers(text)]
+
+
+def _quantity(text: str, f: _Found) -> Quantity:
+    scale = _SCALE.get(f.scale, 1.0)
+    kind, factor = _kind_of(f.unit)
+    value = float(f.num.replace(",", "")) * scale * factor
+    approx = _approx_before(text, f.start) or _approx_after(text, f.end)
+    return Quantity(
+        text=text[f.start : f.end].strip(),
+        value=value,
+        kind=kind,
+        currency=f.currency,
+        step=_step(f.num, scale) * factor,
+        exact=f.is_year(),
+        approx=approx,
+    )
+
+
+def _months(text: str, periods: list[tuple[int, int]]) -> list[Quantity]:
+    """Month names next to a number (Aug 5, 5 May) or capitalised (in August), except those
+    inside a period (January-March is the period, not two months)."""
+    out = []
+    taken: list[tuple[int, int]] = list(periods)
+    for m in _MONTH_NEAR_NUMBER.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        name = (m.group("m") or m.group("m2")).lower()
+        taken.append((m.start(), m.end()))
+        out.append(Quantity(text=m.group(0).strip(), value=float(_MONTHS[name]), exact=True))
+    for m in _MONTH_NAMED.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            out.append(Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), exact=True))
+    return out
+
+
+def _zh_shares(text: str) -> list[Quantity]:
+    """Fractions, halves and multiples in a paragraph, in every reading a statement may use:
+    三分之一 → 33.3%, 一半 → 50%, 翻番 → ×2 (and +100%), 增长2倍 → ×2, ×3, +200%."""
+    out = []
+    for m in _ZH_FRACTION.finditer(text):
+        den, num = _zh_or_digits(m.group("d")), _zh_or_digits(m.group("n"))
+        if den and num is not None:
+            out.append(Quantity(m.group(0), 100.0 * num / den, "percent", approx="fraction"))
+    for m in _ZH_HALF.finditer(text):
+        out.append(Quantity(m.group(0), 50.0, "percent", approx="fraction"))
+    for word, times in _ZH_DOUBLE.items():
+        if word in text:
+            out.append(Quantity(word, float(times), "multiple", exact=True))
+            out.append(Quantity(word, 100.0 * (times - 1), "percent"))
+    for m in _ZH_TIMES.finditer(text):
+        n = _zh_or_digits(m.group("n"))
+        if n is None:
+            continue
+        for times in (n, n + 1):  # 增长2倍 is read both ways
+            out.append(Quantity(m.group(0), times, "multiple", exact=True))
+            out.append(Quantity(m.group(0), 100.0 * (times - 1), "percent"))
+    for m in _ZH_PLAN.finditer(text):
+        n = parse_chinese_number(m.group("n"))
+        if n is not None:
+            out.append(Quantity(m.group(0), n))
+            out.append(Quantity(m.group(0), 5.0))
     return out
 
 
@@ -270,8 +447,8 @@ def _chinese_runs(text: str) -> list[Quantity]:
     out = []
     for m in _ZH_RUN.finditer(text):
         run = m.group(0)
-        if run in ("万", "亿", "千", "百", "十"):
-            continue
+        if run in ("万", "亿", "千", "百") or text.startswith("十分", m.start()):
+            continue  # a scale on its own; 十分 is "very"
         values = set()
         if all(c in _ZH_DIGIT for c in run) and len(run) > 1:
             values.add(float("".join(str(_ZH_DIGIT[c]) for c in run)))  # 二〇二五 → 2025
@@ -304,23 +481,55 @@ def parse_chinese_number(s: str) -> float | None:
     return total + section + (digit or 0)
 
 
-def matches(claim: Quantity, found: Quantity, tolerance: float = 0.03) -> bool:
+TOLERANCE = 0.03  # honest rounding: at most this far from the paragraph's value
+APPROX_TOLERANCE = 0.06  # "about"/"nearly" 6% (5.8% → "nearly 6%"; 34% is not "about 30%")
+BOUND_TOLERANCE = 0.10  # "more than 70%" for 72% (not for 80%), "nearly 6%" for 5.8%
+FRACTION_TOLERANCE = 0.08  # "a third" for 31-36%
+
+
+def matches(claim: Quantity, found: Quantity, tolerance: float = TOLERANCE) -> bool:
     """Whether `found` (from a paragraph) carries the number `claim` (from a statement).
 
     Equal values match; so does honest rounding: `claim` is `found` rounded to the precision
-    `claim` is written in, and within `tolerance` (3 %) of it. Years match only exactly.
-    Percent and percentage points are read as the same kind; currencies must agree when
-    both sides name one.
+    `claim` is written in, and within `tolerance` (3 %) of it. An approximate claim may be
+    further off, in its own direction ("more than 70%" for 72%, "nearly 6%" for 5.8%).
+    Years, months, periods and multiples match only exactly. Percent and percentage points
+    are read as the same kind; currencies must agree when both sides name one.
     """
+    a, b = claim.value, found.value
+    if claim.kind == "period" or found.kind == "period":
+        return claim.kind == found.kind and a == b
+    if claim.kind == "multiple":  # doubled: ×2, or +100%; halved: ×0.5, or -50%
+        if found.kind == "percent":
+            return min(abs(1 + b / 100 - a), abs(1 - b / 100 - a)) <= 0.02 * a
+        return found.kind == "multiple" and abs(a - b) <= 1e-9 * a
+    if found.kind == "multiple" and claim.kind != "number":
+        return False
     if claim.kind in ("percent", "points") and found.kind not in ("percent", "points"):
         return False
     if claim.currency and found.currency and claim.currency != found.currency:
         return False
-    a, b = claim.value, found.value
     if abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0):
         return True
     if claim.exact or found.exact or b == 0:
         return False
+    off = (a - b) / abs(b)  # > 0: the claim says more than the paragraph
+    if claim.approx == "fraction" or found.approx == "fraction":
+        return abs(off) <= FRACTION_TOLERANCE
+    if found.approx:  # 超过八成, 35度以上: already approximate, only rounding is honest
+        return _rounds(claim, b, tolerance)
+    if claim.approx == "over":
+        return -BOUND_TOLERANCE <= off < 0 or _rounds(claim, b, tolerance)
+    if claim.approx == "under":
+        return 0 < off <= BOUND_TOLERANCE or _rounds(claim, b, tolerance)
+    if claim.approx == "about":
+        return abs(off) <= APPROX_TOLERANCE and _rounds(claim, b, APPROX_TOLERANCE)
+    return _rounds(claim, b, tolerance)
+
+
+def _rounds(claim: Quantity, b: float, tolerance: float) -> bool:
+    """`claim` is `b` rounded to the precision it is written in, and within `tolerance`."""
+    a = claim.value
     rounded = round(b / claim.step) * claim.step
     return abs(rounded - a) <= 1e-9 * max(abs(a), 1.0) and abs(a - b) / abs(b) <= tolerance
 

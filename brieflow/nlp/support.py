@@ -7,8 +7,10 @@ with each paragraph and each of its sentences by USE multilingual cosine, plus a
 for shared anchors (numbers and Latin-script names) that both sides contain.
 
 Thresholds were calibrated on the claim/paragraph pairs in tests/data/check_pairs.json
-(bench/checks_quality.py reports the result in docs/benchmarks.md): true cross-language claims
-score 0.43-0.95 against their paragraph, claims citing the wrong paragraph -0.06-0.32.
+(tests/test_checks_support.py keeps every pair classified): true cross-language claims score
+0.43-0.95 against their paragraph, claims citing the wrong paragraph -0.06-0.32. A score says
+nothing of direction ("rose" and "fell" score alike): brieflow.nlp.polarity covers that, and
+bench/checks_quality.py measures both on the realistic corpus (docs/checks.md).
 """
 
 from __future__ import annotations

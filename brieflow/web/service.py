@@ -82,6 +82,7 @@ class Service:
         self.settings = replace(web.settings, block_private=True)
         self._local = threading.local()
         self._stores: list[Store] = []
+        self._engines: dict[str, Engine] = {}  # thread-safe engines, kept for the app's life
         self._lock = threading.Lock()
         self.pool = WorkerPool(web.brief_workers) if web.workers == "process" else None
         self.store  # noqa: B018 - open (and migrate) the database now, not on the first request
@@ -104,13 +105,38 @@ class Service:
             for store in self._stores:
                 store.close()
             self._stores.clear()
+            engines = list(self._engines.values())
+            self._engines.clear()
+        for engine in engines:
+            close = getattr(engine, "close", None)
+            if close is not None:
+                close()
+
+    def engine(self, name: str | None) -> Engine:
+        """The engine called `name` (the configured one when None). A thread-safe engine (llm)
+        is built once and kept, with its HTTP connections and the response mode it learned;
+        others are built per request, as they are not promised to be thread-safe."""
+        name = name or self.settings.engine
+        with self._lock:
+            if name in self._engines:
+                return self._engines[name]
+        engine = get_engine(name, self.settings)  # an unknown name is a 400, before any work
+        if getattr(engine, "thread_safe", False):
+            with self._lock:
+                kept = self._engines.setdefault(name, engine)
+            if kept is not engine:  # another thread built it first
+                close = getattr(engine, "close", None)
+                if close is not None:
+                    close()
+            return kept
+        return engine
 
     # -- writing ---------------------------------------------------------------------------
 
     def submit(self, sub: Submission) -> StoredBrief:
         """Read `sub`, brief it unless an equal brief is stored, and return the stored brief."""
         deadline = time.monotonic() + self.web.brief_timeout
-        engine = get_engine(sub.engine or self.settings.engine, self.settings)  # 400 before work
+        engine = self.engine(sub.engine)  # 400 before work
         article = self._work(read_submission, sub, self.settings, deadline=deadline)
         options = BriefOptions(
             language=sub.language or self.settings.language,
@@ -125,7 +151,11 @@ class Service:
             options=options,
             origin=f"web:{sub.kind}",
             settings=self.settings,
-            compute=lambda a: self._work(
+            # in a worker process, which keeps its own engine (brief_article); in thread mode
+            # here, with the engine this service keeps
+            compute=None
+            if self.pool is None
+            else lambda a: self._work(
                 brief_article, a, engine.name, options, self.settings, deadline=deadline
             ),
         )

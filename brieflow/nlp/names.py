@@ -1,0 +1,121 @@
+"""Names a statement gives that its cited paragraphs do not: a swapped person or company.
+
+A statement that credits a quote, a forecast or a figure to someone the cited paragraphs do not
+mention, while another paragraph of the same article does, has most likely swapped two of the
+article's people or companies. Names are the capitalised words of an English statement; they
+are looked up as words in English paragraphs and as pinyin in Chinese ones (王贵强 →
+wangguiqiang, so "Wang Guiqiang" is found), through brieflow.romanize's pypinyin. A name the
+article never mentions in any form (a translation: 英飞凌 → Infineon) is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .words import stopwords
+
+_CAPITALISED = re.compile(
+    r"\b[A-Z][A-Za-z&'’.-]*[A-Za-z]\b(?:[\s-]+[A-Z][A-Za-z&'’.-]*[A-Za-z]\b)*"
+)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z&'’]*[A-Za-z]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_COMMON = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday q1 q2 q3 q4 h1 h2 ceo cfo
+    gdp cpi ppi yoy the a an in on at of for and but while as its it their his her they he she
+    we our this that these those there after before since from with by to group company
+    companies bank first second third fourth half year years quarter dr mr mrs ms sir lord
+    chairman chief president minister governor director analyst analysts north south east
+    west new china chinese us uk eu english""".split()
+)
+
+
+@lru_cache(maxsize=512)
+def _pinyin(text: str) -> str:
+    """The text with every Chinese character as toneless pinyin, no spaces, lower case."""
+    if not _HAN.search(text):
+        return text.lower()
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])).lower()  # type: ignore[arg-type, return-value]
+
+
+@lru_cache(maxsize=512)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_bare(t) for t in _TOKEN.findall(text))
+
+
+def _bare(token: str) -> str:
+    """Lower case without a possessive: Tufnell's → tufnell."""
+    t = token.lower()
+    return t[:-2] if t.endswith(("'s", "’s")) else t
+
+
+def _mentions(token: str, text: str) -> bool:
+    t = _bare(token)
+    if t in _words(text):
+        return True
+    if _HAN.search(text):
+        flat = _pinyin(text)
+        return len(t) >= 4 and t in flat  # pinyin runs have no word breaks
+    return False
+
+
+def names(statement: str) -> list[tuple[str, list[str]]]:
+    """The statement's names, each with its distinctive words (common words left out)."""
+    stop = stopwords("en")
+    out = []
+    for m in _CAPITALISED.finditer(statement):
+        tokens = [
+            t
+            for t in _TOKEN.findall(m.group(0))
+            if len(t) >= 3 and t.lower() not in _COMMON and t.lower() not in stop
+        ]
+        if tokens:
+            out.append((m.group(0), tokens))
+    return out
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?]['\"’”]?\s+|[\"“‘]\s*)$")
+_PINYIN = re.compile(
+    r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]|ai|ei|ao|ou|an|en|ang|eng|ong|er|ia|ie"
+    r"|iao|iu|ian|in|iang|ing|iong|ua|uo|uai|ui|uan|un|uang|ue|van|vn)"
+    r"(?:(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]|ai|ei|ao|ou|an|en|ang|eng|ong|ia|ie"
+    r"|iao|iu|ian|in|iang|ing|iong|ua|uo|uai|ui|uan|un|uang|ue))?$"
+)
+
+
+def _rivals(statement: str, cited: list[str]) -> bool:
+    """The cited English paragraphs name someone or something the statement does not."""
+    own = {_bare(t) for _, tokens in names(statement) for t in tokens}
+    for text in cited:
+        for m in _CAPITALISED.finditer(text):
+            if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
+                continue  # a sentence's first word is capitalised anyway
+            for _, tokens in names(m.group(0)):
+                if not any(_bare(t) in own for t in tokens):
+                    return True
+    return False
+
+
+def foreign_names(
+    statement: str, cited: list[str], others: list[str], context: list[str] | None = None
+) -> list[str]:
+    """Names of `statement` that no `cited` paragraph mentions but another paragraph does,
+    when the cited paragraphs name someone else (in a paragraph that says only "he said",
+    the name of the speaker comes from an earlier paragraph and is no swap). In Chinese
+    paragraphs only a person's name in pinyin is looked for (Feng Yuanzheng). `context` (the
+    cited paragraphs and those just before) is where a name counts as mentioned."""
+    chinese = any(_HAN.search(p) for p in cited)
+    if not chinese and not _rivals(statement, cited):
+        return []
+    out = []
+    for name, tokens in names(statement):
+        if chinese and not (len(tokens) >= 2 and all(_PINYIN.match(t.lower()) for t in tokens)):
+            continue
+        if any(_mentions(t, p) for t in tokens for p in (context or cited)):
+            continue
+        if any(_mentions(t, p) for t in tokens for p in others):
+            out.append(name)
+    return out

@@ -1,0 +1,187 @@
+"""Periods of a year and short years, for the numbers check.
+
+A model writing English from a Chinese report names the same period another way: 三季度 / 3Q /
+Q3 → "the third quarter", 上半年 / 1H / H1 / 1-6月 → "the first half", 前三季度 / 1-9月 / Q1-3 →
+"the first three quarters" or "the first nine months", 1-3月 → "January-March". Each period is
+read as the months it spans (Q3 = months 7-9, a Quantity of kind "period" with value 709), so a
+statement's period must be one its paragraph names, whichever way either side writes it.
+
+Reports also shorten years: 18年, 22Q4, 3Q22, 2022-24年, 21-23年 (2021 and 2023), 23E. Those are
+read as full years, on the paragraph side only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import _MONTHS, Quantity
+
+_ORDINAL = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+}
+_ZH_N = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_COUNT = {"two": 2, "three": 3, "six": 6, "nine": 9, "2": 2, "3": 3, "6": 6, "9": 9}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def _quarter(n: int) -> tuple[int, int]:
+    return 3 * n - 2, 3 * n
+
+
+def _half(n: int) -> tuple[int, int]:
+    return (1, 6) if n == 1 else (7, 12)
+
+
+_PATTERNS: list[tuple[re.Pattern[str], object]] = [
+    # the first three quarters / first nine months / Q1-Q3 / 1-3Q / 前三季度 / 1-9月
+    (
+        re.compile(
+            r"\b(?:first|past)\s+(?P<n>two|three|2|3)\s+quarters\b"
+            r"|(?<![A-Za-z])Q1\s*[-–~]\s*Q?(?P<q>[23])(?![\d.%])"
+            r"|(?<![A-Za-z\d])1Q\s*[-–~]\s*(?P<q2>[23])Q|(?<![\d.])1\s*[-–~]\s*(?P<q3>[23])Q(?![A-Za-z])"
+            r"|前(?P<zq>[二两三])季度?|前(?P<zh>两)个季度",
+            re.IGNORECASE,
+        ),
+        "quarters",
+    ),
+    (
+        re.compile(
+            r"\b(?:first|past)\s+(?P<n>three|six|nine|3|6|9)\s+months\b"
+            r"|(?<![A-Za-z])(?P<m9>nine|9)[\s-]months?\b",
+            re.IGNORECASE,
+        ),
+        "months",
+    ),
+    # month ranges: January-March, Jan.-Sept., 1-9月, 1至9月
+    (
+        re.compile(
+            r"\b(?P<a>" + _MONTH + r")\.?\s*(?:-|–|to|through|until)\s*(?P<b>" + _MONTH + r")\b"
+            r"|(?<![\d.])(?P<da>1[0-2]|[1-9])\s*[-–~～至到]\s*(?P<db>1[0-2]|[1-9])\s*月",
+            re.IGNORECASE,
+        ),
+        "range",
+    ),
+    # a quarter: Q3, 3Q, third quarter, third-quarter, (第)三季度, 单三季度, 一季报
+    (
+        re.compile(
+            r"(?<![A-Za-z])Q(?P<q>[1-4])(?![\d.%])|(?<![\d.])(?P<q2>[1-4])Q(?![A-Za-z])"
+            r"|\b(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter\b"
+            r"|(?<!前)(?<!前两)(?<!前三)第?(?P<z>[一二三四])季(?:度|报)?"
+            r"|(?<![\w-])(?P<q3>[1-4])季度",
+            re.IGNORECASE,
+        ),
+        "quarter",
+    ),
+    # a half: H1, 1H, first half, first-half, 上半年, 下半年, 中报, 半年报
+    (
+        re.compile(
+            r"(?<![A-Za-z])H(?P<h>[12])(?![\d.%])|(?<![\d.])(?P<h2>[12])H(?![A-Za-z])"
+            r"|\b(?P<o>first|second|latter)[\s-]half\b"
+            r"|(?P<z>上|下)半年|中报|半年报|半年度",
+            re.IGNORECASE,
+        ),
+        "half",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int  # offset in the text
+    end: int
+    quantity: Quantity
+
+
+def _span(kind: object, m: re.Match[str]) -> tuple[int, int] | None:
+    g = m.groupdict()
+    if kind == "quarters":
+        n = g.get("n") or g.get("q") or g.get("q2") or g.get("q3")
+        if n:
+            return 1, 3 * _COUNT.get(n.lower(), int(n) if n.isdigit() else 3)
+        zh = g.get("zq") or g.get("zh")
+        return (1, 3 * _ZH_N[zh]) if zh else None
+    if kind == "months":
+        n = g.get("n") or g.get("m9")
+        return (1, _COUNT[n.lower()]) if n else None
+    if kind == "range":
+        if g.get("a"):
+            a, b = _MONTHS[g["a"].lower()], _MONTHS[g["b"].lower()]
+        else:
+            a, b = int(g["da"]), int(g["db"])
+        return (a, b) if a < b else None
+    if kind == "quarter":
+        if g.get("o"):
+            return _quarter(_ORDINAL[g["o"].lower()])
+        n = g.get("q") or g.get("q2") or g.get("q3") or g.get("z")
+        return _quarter(_ZH_N[n]) if n else None
+    if kind == "half":
+        if g.get("o"):
+            return _half(1 if g["o"].lower() == "first" else 2)
+        n = g.get("h") or g.get("h2")
+        if n:
+            return _half(int(n))
+        return _half(2 if g.get("z") == "下" else 1)
+    return None
+
+
+_ZH_QUARTER_LIST = re.compile(r"(?P<list>[一二三四](?:[、，,和及与/]?[一二三四])+)季度")
+
+
+def periods(text: str) -> list[Period]:
+    """Every period named in `text`, as Quantities of kind "period" (value: first month × 100
+    + last month), the longer spelling winning where two overlap (Q1-Q3 over Q1)."""
+    out: list[Period] = []
+    taken: list[tuple[int, int]] = []
+    for m in _ZH_QUARTER_LIST.finditer(text):  # 三、四季度: the third and the fourth quarter
+        taken.append((m.start(), m.end()))
+        for c in re.findall("[一二三四]", m.group("list")):
+            a, b = _quarter(_ZH_N[c])
+            out.append(
+                Period(
+                    m.start(), m.end(), Quantity(m.group(0), a * 100.0 + b, "period", exact=True)
+                )
+            )
+    for pattern, kind in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            span = _span(kind, m)
+            if span is None:
+                continue
+            taken.append((m.start(), m.end()))
+            value = float(span[0] * 100 + span[1])
+            out.append(
+                Period(m.start(), m.end(), Quantity(m.group(0), value, "period", exact=True))
+            )
+    return out
+
+
+# 18年, 22全年, 22Q4, 23E, 21-23年, 2022-24年, 3Q22, 1H21
+_SHORT_YEAR = re.compile(
+    r"(?<![\d.])(?P<a>\d{2})(?:\s*[-–~/至到]\s*(?P<b>\d{2}))?(?=\s*(?:年|全年|财年|Q[1-4]|H[12]|E\b))"
+    r"|(?<=[1-4]Q)(?P<c>\d{2})(?!\d)|(?<=[12]H)(?P<d>\d{2})(?!\d)"
+    r"|(?<!\d)(?P<full>(?:19|20)\d{2})\s*[-–~/至到]\s*(?P<e>\d{2})(?![\d.%])"
+)
+
+
+def short_years(text: str) -> list[Quantity]:
+    """Years written short in `text`, as full years (2000s, or 1900s for 50 and up)."""
+    out = []
+    for m in _SHORT_YEAR.finditer(text):
+        century = int(m.group("full")[:2]) * 100 if m.group("full") else None
+        for name in ("a", "b", "c", "d", "e"):
+            two = m.group(name)
+            if two is None:
+                continue
+            n = int(two)
+            year = (century if century is not None else (1900 if n >= 50 else 2000)) + n
+            out.append(Quantity(m.group(0), float(year), exact=True))
+    return out

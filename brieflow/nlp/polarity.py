@@ -1,0 +1,335 @@
+"""Does a statement turn its paragraph around? Direction, result and negation, across languages.
+
+A sentence encoder scores "revenue rose 5%" and "revenue fell 5%" almost alike, and a
+statement with every figure right can still reverse a trend. So the support check also asks:
+
+- figures: a change the statement gives a direction (rose 5%, down 0.9 points, -7.7%, 15%
+  higher, widened) must not be a change the cited paragraph gives the opposite direction (降5%,
+  同比-0.91pct, 收窄); the same for a profit written as a loss (net loss of 3 million ← 扭亏为盈,
+  净利润300万元); and a statement's own "rose to 232.7 from 243.4" must go the way it says;
+- words: a statement using one side of an opposed pair (include/exclude, above/below
+  expectations, highest/lowest, accepted/rejected, 扩大/收窄) where the cited paragraphs use only
+  the other side;
+- negation: a negated statement ("did not", "denied") whose cited paragraphs negate nothing.
+
+Each rule answers only when both sides speak: a figure the paragraph gives no direction, or a
+statement with no polar word, is left to the other checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import Quantity, located, matches
+
+UP, DOWN = "up", "down"
+PROFIT, LOSS = "profit", "loss"
+
+_EN_UP = (
+    r"ris(?:e|es|ing|en)|rose|up|grew|grow(?:s|ing|n)?|increas\w*|gain\w*|climb\w*|jump\w*"
+    r"|surg\w*|soar\w*|rebound\w*|widen\w*|rais\w*|lift\w*|boost\w*|higher|expand\w*"
+    r"|accelerat\w*|improv\w*|added|advanc\w*|swell\w*|rall\w*|strengthen\w*|hik\w*"
+    r"|highest|wider|larger|bigger|beat\w*|topp\w*|appreciat\w*|doubl\w*"
+)
+_EN_DOWN = (
+    r"fell|fall(?:s|ing|en)?|down|dropp?\w*|declin\w*|slipp?\w*|slid\w*|cut\w*|lower\w*"
+    r"|narrow\w*|shr[ai]nk\w*|shrunk|decreas\w*|reduc\w*|slump\w*|plung\w*|tumbl\w*"
+    r"|contract\w*|eas(?:e|ed|ing)|dipp?\w*|weaken\w*|lost|los(?:e|es|ing)|sank|sink\w*"
+    r"|lowest|smaller|narrower|miss\w*|depreciat\w*|halv\w*|trimm?\w*|shed"
+)
+_ZH_UP = (
+    r"增长|增加|增至|增|上升|升|提升|提高|上涨|涨|回升|扩大|走高|攀升|上调|加快|升值|改善|拉升"
+    r"|上行|多增"
+)
+_ZH_DOWN = (
+    r"下降|降低|降至|降|下滑|滑|减少|减|下跌|跌|回落|收窄|缩小|缩窄|走低|下调|放缓|贬值|萎缩"
+    r"|下挫|下行|少增"
+)
+_CUE_BEFORE = re.compile(
+    r"(?:\b(?P<up>" + _EN_UP + r")\b|\b(?P<down>" + _EN_DOWN + r")\b"
+    r"|(?P<zup>" + _ZH_UP + r")|(?P<zdown>" + _ZH_DOWN + r"))",
+    re.IGNORECASE,
+)
+_CUE_AFTER = re.compile(
+    r"^\s*(?:(?:percentage\s+)?points?\s+)?"
+    r"(?:(?:year|quarter|month)[\s-]on[\s-](?:year|quarter|month)\s+)?"
+    r"(?:(?P<up>higher|more|up|wider|larger|bigger|above|rise|increase|gain|jump|growth|hike)"
+    r"|(?P<down>lower|less|down|narrower|smaller|below|fall|decline|drop|decrease|cut|loss"
+    r"|contraction))\b",
+    re.IGNORECASE,
+)
+_LEVEL = re.compile(
+    r"(?:\b(?:to|at|of|from|reach\w*|was|were|is|stood|stands|totall?\w*|hit|touched|on)"
+    r"|至|到|为|达|达到|于|从|由|是)\s*(?:US\$|HK\$|\$|¥|€|£|RMB|about|around|nearly|over)?\s*$",
+    re.IGNORECASE,
+)
+_PROFIT = re.compile(
+    r"\b(?P<profit>profit\w*|earnings|net income|in the black)\b|\b(?P<loss>loss\w*|in the red)\b"
+    r"|(?P<zprofit>扭亏为盈|扭亏|盈利|净利润?|利润|归母净利|实现盈利)|(?P<zloss>亏损|净亏|亏)",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[;；。!?！？\n]|,\s*(?:but|while|though|although|whereas)\b|，(?:但|而)")
+_WINDOW = 28  # characters before a figure searched for its cue
+
+
+def _clause_start(text: str, start: int) -> int:
+    cut = 0
+    for m in _CLAUSE.finditer(text, 0, start):
+        cut = m.end()
+    return cut
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of a text with the direction and result the text gives it (None: none)."""
+
+    quantity: Quantity
+    start: int
+    direction: str | None
+    result: str | None
+    basis: str | None = None  # what a change is measured against: year, quarter, start
+
+
+# What a change is measured against, right after the figure (English) or just before (同比).
+_BASIS_EN = re.compile(
+    r"[^,;.]{0,30}?\b(?:(?P<year>year[\s-]on[\s-]year|from a year earlier|y/y|yoy)"
+    r"|(?P<quarter>quarter[\s-]on[\s-]quarter|from the previous quarter|sequentially|q/q|qoq)"
+    r"|(?P<start>from the start of the (?:year|period)|since the start of the (?:year|period)"
+    r"|from the end of last year|year to date))\b",
+    re.IGNORECASE,
+)
+_BASIS_ZH = re.compile(
+    r"(?P<year>同比|较上年同期|较去年同期)|(?P<quarter>环比)|(?P<start>较期初|较上年末|较年初)"
+)
+
+
+def figures(text: str, *, generous: bool = False) -> list[Figure]:
+    """The digit figures of `text`, each with its direction (rose, 降, -) and result (profit,
+    亏损); a member of a list without a cue of its own takes the cue of the member before."""
+    norm, found = located(text, generous=generous)
+    out: list[Figure] = []
+    prev_end = 0
+    prev: Figure | None = None
+    for start, end, q in found:
+        lo = max(_clause_start(norm, start), prev_end, start - _WINDOW)
+        before = norm[lo:start]
+        direction = _sign(norm, start)
+        level = bool(_LEVEL.search(before))
+        after = _CUE_AFTER.match(norm[end : end + 40])
+        if direction is None and after:  # a 3.5% rise, 3.3 points lower than in Q3
+            direction = UP if after.group("up") else DOWN
+        if direction is None and not level:
+            cues = list(_CUE_BEFORE.finditer(before))
+            if cues:
+                last = cues[-1]
+                direction = UP if (last.group("up") or last.group("zup")) else DOWN
+            elif prev is not None and _is_list_gap(norm[prev_end:start]):
+                direction = prev.direction
+        results = list(
+            _PROFIT.finditer(norm[max(_clause_start(norm, start), start - _WINDOW) : start])
+        )
+        result = None
+        if results:
+            last = results[-1]
+            result = PROFIT if (last.group("profit") or last.group("zprofit")) else LOSS
+        fig = Figure(
+            q,
+            start,
+            None if level and direction is None else direction,
+            result,
+            _basis(norm, lo, start, end),
+        )
+        out.append(fig)
+        prev, prev_end = fig, end
+    return out
+
+
+_LIST_GAP = re.compile(r"\s*(?:[,，、/／]|and|和|及)\s*", re.IGNORECASE)
+
+
+def _basis(text: str, lo: int, start: int, end: int) -> str | None:
+    """year / quarter / start: the basis named right after the figure or just before it."""
+    m = _BASIS_EN.match(text, end) or None
+    if m is not None:
+        return next(k for k in ("year", "quarter", "start") if m.group(k))
+    found = {
+        next(k for k in ("year", "quarter", "start") if z.group(k))
+        for z in _BASIS_ZH.finditer(text, max(lo, start - 12), start)
+    }
+    # 环比、同比分别下降15%、50%: two bases for a list, which is which is not read here
+    return found.pop() if len(found) == 1 else None
+
+
+def _is_list_gap(gap: str) -> bool:
+    return bool(_LIST_GAP.fullmatch(gap))
+
+
+def _sign(text: str, start: int) -> str | None:
+    """+5% / -5% / 同比-0.08pct: a sign right before the figure (not a range's dash)."""
+    i = start - 1
+    while i >= 0 and text[i] in "$¥€£":
+        i -= 1
+    if i < 0 or text[i] not in "+-−":
+        return None
+    before = text[i - 1] if i > 0 else " "
+    if before.isdigit() or before in "%~～":
+        return None  # 2018-2020, 5%-8%: a range
+    if (
+        before.isalpha()
+        and before.isascii()
+        and text[max(0, i - 3) : i].upper()
+        not in (
+            "YOY",
+            "QOQ",
+            "MOM",
+        )
+    ):
+        return None  # Covid-19
+    return UP if text[i] == "+" else DOWN
+
+
+_SHOWN = {
+    UP: "up",
+    DOWN: "down",
+    PROFIT: "a profit",
+    LOSS: "a loss",
+    "year": "year on year",
+    "quarter": "quarter on quarter",
+    "start": "against the start of the period",
+}
+
+
+def figure_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
+    """Figures whose direction or result the cited paragraphs give the other way."""
+    found = [f for p in paragraphs for f in figures(p, generous=True)]
+    out = []
+    for claim in figures(statement):
+        same = [f for f in found if matches(claim.quantity, f.quantity)]
+        if not same:
+            continue  # the numbers check speaks for a figure the paragraphs do not hold
+        for axis in ("direction", "result", "basis"):
+            mine = getattr(claim, axis)
+            theirs = {getattr(f, axis) for f in same}
+            if axis != "direction" and None in theirs:
+                continue  # a matching figure the paragraph gives no basis or result: no verdict
+            theirs.discard(None)
+            if mine is None or not theirs or mine in theirs:
+                continue
+            shown = _SHOWN.get(mine, mine)
+            out.append(f"{claim.quantity.text} is {shown} here, the other way in the paragraph")
+    return out
+
+
+_FROM_TO = re.compile(
+    r"\bto\s+(?P<to>[^\s,;]+(?:\s(?:billion|million|trillion))?)[^.;]{0,40}?\bfrom\s+"
+    r"(?P<from>[^\s,;]+(?:\s(?:billion|million|trillion))?)"
+    r"|\bfrom\s+(?P<from2>[^\s,;]+(?:\s(?:billion|million|trillion))?)\s+to\s+"
+    r"(?P<to2>[^\s,;]+(?:\s(?:billion|million|trillion))?)",
+    re.IGNORECASE,
+)
+
+
+def from_to_conflicts(statement: str) -> list[str]:
+    """ "rose to 232.7 from 243.4": the direction the statement names against its own figures."""
+    out = []
+    for m in _FROM_TO.finditer(statement):
+        to_text = m.group("to") or m.group("to2")
+        from_text = m.group("from") or m.group("from2")
+        _, to_q = located(to_text)
+        _, from_q = located(from_text)
+        if len(to_q) != 1 or len(from_q) != 1:
+            continue
+        a, b = to_q[0][2], from_q[0][2]
+        if a.kind != b.kind or a.value == b.value or a.exact or b.exact:
+            continue
+        cue = list(_CUE_BEFORE.finditer(statement[max(0, m.start() - 40) : m.start()]))
+        if not cue:
+            continue
+        said = UP if (cue[-1].group("up") or cue[-1].group("zup")) else DOWN
+        went = UP if a.value > b.value else DOWN
+        if said != went:
+            out.append(f"says {cue[-1].group(0)} from {from_text} to {to_text}")
+    return out
+
+
+# Opposed words: (name, one side, other side), English and Chinese, as regex alternations.
+_PAIRS: list[tuple[str, str, str]] = [
+    ("include/exclude", r"\binclud\w*", r"\bexclud\w*|不包括|排除"),
+    ("accept/reject", r"\baccept\w*|接受|同意", r"\breject\w*|\bturn\w* down|拒绝|否决"),
+    (
+        "win/lose",
+        r"\bwin\b|\bwon\b|\bvictor\w*|获胜|战胜",
+        r"\bdefeat\w*|\blos[te]\b|\bloss\b|负于|输",
+    ),
+    ("create/destroy", r"\bcreat\w*|创造", r"\bdestroy\w*|\bkill\w* jobs|摧毁|消灭"),
+    (
+        "above/below",
+        r"\babove\b|\bbeat\w*|\bexceed\w*|高于|超预期|超出预期",
+        r"\bbelow\b|\bmiss\w*|\bshort of|低于|不及|不达",
+    ),
+    (
+        "highest/lowest",
+        r"\bhighest\b|\brecord high|新高|最高",
+        r"\blowest\b|\brecord low|新低|最低",
+    ),
+    (
+        "large/small",
+        r"\blarge\b|\bbig\b|\bmajor\b|很大|较大|巨大",
+        r"\bsmall\b|\bminor\b|\blittle\b|很小|较小|不大",
+    ),
+    ("double/halve", r"\bdoubl\w*|翻倍|翻番|翻一番", r"\bhalv\w*|减半"),
+    ("widen/narrow", r"\bwiden\w*|\bwider\b|扩大", r"\bnarrow\w*|收窄|缩小|缩窄"),
+    (
+        "ease/increase pressure",
+        r"\beas\w* pressure|减轻|缓解",
+        r"\badd\w* to pressure|加大|加重|加剧",
+    ),
+    ("profit/loss", r"\bprofit\w*|盈利|扭亏", r"\bloss\w*|亏损"),
+    (
+        "raise/cut",
+        r"\brais\w*|\bhik\w*|上调|提高|加息",
+        r"\bcut\w*|\blower\w*|\breduc\w*|下调|降低|降息|削减",
+    ),
+    ("strong/weak", r"\bstrong\w*|\brobust\b|强劲|较强", r"\bweak\w*|\bsoft\w*|疲软|较弱"),
+]
+_COMPILED = [(n, re.compile(a, re.I), re.compile(b, re.I)) for n, a, b in _PAIRS]
+_NEGATION_EN = re.compile(
+    r"\b(?:not|no|never|neither|nor|none|nothing|without|cannot|n't|denie[sd]|deny\w*|"
+    r"refus\w*|fail\w*|unable|no longer|rul\w* out|reject\w*|yet to|declin\w* to|lack\w*"
+    r"|absen\w*|un(?:disclosed|known|named|specified|clear|able|likely|changed|decided"
+    r"|certain|confirmed|paid|available|veiled|aware|willing))\b|n't\b",
+    re.IGNORECASE,
+)
+_NEGATION_ZH = re.compile(r"不|未|没|无|非|否|别|莫|勿|拒绝|难以")
+_STATEMENT_NEGATION = re.compile(
+    r"\b(?:not|never|no longer|denied|denies|neither|nor|without)\b|n't\b|不|未|没有|并非|否认",
+    re.IGNORECASE,
+)
+
+
+def word_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
+    """Opposed words: the statement uses one side where the cited paragraphs use only the
+    other; and a negated statement whose paragraphs negate nothing."""
+    cited = "\n".join(paragraphs)
+    out = []
+    for _name, one, other in _COMPILED:
+        for mine, theirs in ((one, other), (other, one)):
+            m = mine.search(statement)
+            if m and theirs.search(cited) and not mine.search(cited):
+                if not theirs.search(statement):
+                    out.append(f"says {m.group(0)!r} where the paragraph says the opposite")
+                break
+    neg = _STATEMENT_NEGATION.search(statement)
+    if neg and not (_NEGATION_EN.search(cited) or _NEGATION_ZH.search(cited)):
+        out.append(f"says {neg.group(0)!r} where the paragraph negates nothing")
+    return out
+
+
+def conflicts(statement: str, paragraphs: list[str]) -> list[str]:
+    """Every way the statement turns the cited paragraphs around (empty: none found)."""
+    return [
+        *figure_conflicts(statement, paragraphs),
+        *from_to_conflicts(statement),
+        *word_conflicts(statement, paragraphs),
+    ]
