@@ -95,7 +95,7 @@ def test_a_crashed_post_stores_no_article(tmp_path, monkeypatch):
     from brieflow.web import WebSettings, create_app
 
     text = Path(EN).read_text("utf-8")
-    web = WebSettings(db=tmp_path / "w.db")
+    web = WebSettings(db=tmp_path / "w.db", workers="thread")  # the patch is in this process
     with TestClient(create_app(web), raise_server_exceptions=False) as client:
         real = pipeline.brief
 
