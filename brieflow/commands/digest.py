@@ -7,13 +7,9 @@ import json
 import re
 from datetime import datetime, timedelta
 
-from ..digest import digest_story
-from ..digest.render import SCRIPT, STYLE, render, section
 from ..engines.base import BriefOptions
 from ..errors import InputError
 from ..extract.dates import normalize_published
-from ..store import stories as db
-from ..stories import update
 from ._common import add_engine_flags, engine_settings, output
 from ._store import add_db_flag, open_store
 
@@ -76,6 +72,12 @@ def since_value(text: str, now: datetime | None = None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # clustering and digests load numpy and the segmenter: only when the command runs
+    from ..digest import digest_story
+    from ..digest.render import SCRIPT, STYLE, render, section
+    from ..store import stories as db
+    from ..stories import update
+
     settings = engine_settings(args)
     options = BriefOptions(max_groups=args.groups, max_points=args.points)
     engine = settings.engine

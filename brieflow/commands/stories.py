@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from ..store import stories as db
-from ..stories import update
 from ._common import output
 from ._store import add_db_flag, dates, open_store
+
+if TYPE_CHECKING:  # clustering loads numpy and the segmenter: only when a command runs
+    from ..store import stories as db
 
 EPILOG = """\
 examples:
@@ -57,6 +59,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _refresh(store: db.Store) -> None:
+    from ..stories import update
+
     result = update(store)
     if result.clustered:
         print(
@@ -67,6 +71,8 @@ def _refresh(store: db.Store) -> None:
 
 def run_update(args: argparse.Namespace) -> int:
     with open_store(args) as store:
+        from ..stories import update
+
         result = update(store, rebuild=args.rebuild)
     print(
         f"{result.clustered} articles clustered: {result.joined} joined a story, "
@@ -87,6 +93,8 @@ def run_list(args: argparse.Namespace) -> int:
     since, until = dates(args)
     with open_store(args) as store:
         _refresh(store)
+        from ..store import stories as db
+
         found = db.stories(
             store,
             since=since,
@@ -107,6 +115,8 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         _refresh(store)
+        from ..store import stories as db
+
         found = db.story(store, args.id)
     with output(None) as out:
         if args.format == "json":

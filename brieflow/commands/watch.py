@@ -7,10 +7,7 @@ import argparse
 import re
 import sys
 
-from ..batch import expand_sources
 from ..errors import InputError
-from ..store import Store
-from ..watch import Watcher
 from ._common import add_engine_flags, brief_options, engine_settings
 from ._store import add_db_flag
 
@@ -50,6 +47,10 @@ def seconds(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..batch import expand_sources
+    from ..store import Store
+    from ..watch import Watcher
+
     settings = engine_settings(args, db="db")
     every = seconds(args.every)
     sources = list(expand_sources(args.sources))
