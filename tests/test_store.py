@@ -281,7 +281,7 @@ def test_minhash_signatures_are_pinned() -> None:
     assert dedupe.buckets(sig)[:2] == PINNED_BUCKETS
 
 
-def test_migration_4_recomputes_signatures_made_with_the_old_permutations(tmp_path: Path) -> None:
+def test_migration_6_recomputes_signatures_made_with_the_old_permutations(tmp_path: Path) -> None:
     from brieflow.store import dedupe
 
     db = tmp_path / "old.db"
@@ -290,11 +290,11 @@ def test_migration_4_recomputes_signatures_made_with_the_old_permutations(tmp_pa
     conn = sqlite3.connect(db)
     conn.execute("UPDATE articles SET signature = ?", (b"\0" * 256,))  # as if made differently
     conn.execute("DELETE FROM lsh")
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 5")  # before the MinHash rehash (migration 6)
     conn.commit()
     conn.close()
     with Store(db) as store:
-        assert store.schema_version == LATEST >= 4
+        assert store.schema_version == LATEST >= 6
         copy = store.add_article(
             Article.from_texts([p.text + "。" for p in ZH.paragraphs]), origin="b"
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -112,7 +113,10 @@ class PgStore(Store):
                 source=self._name,
                 hint="check the URL, the server and the credentials",
             ) from None
-        self._conn = _Connection(raw)  # type: ignore[assignment,misc]
+        # what Store._conn hands out, to the thread that opened the store only
+        self._connection = _Connection(raw)  # type: ignore[assignment]
+        self._owner = threading.get_ident()
+        self.closed = False
         try:
             with self._errors():
                 raw.execute(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
