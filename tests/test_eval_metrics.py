@@ -15,7 +15,6 @@ from brieflow.evaluate.metrics import (
     rouge_n,
     text_length,
     tokenize,
-    truncate,
     truncate_text,
 )
 
@@ -122,10 +121,6 @@ def test_truncate_text_cuts_the_last_sentence():
     assert truncate_text(["沪指涨0.79%，创业板", "下一句"], 5, "zh") == ["沪指涨0.7"]
     assert truncate_text(["短句。", "第二句很长"], 4, "zh") == ["短句。", "第二"]
     assert truncate_text(["a b"], 0, "en") == []
-
-
-def test_truncate_tokens_keeps_sentence_boundaries():
-    assert truncate([["a", "b"], ["c", "d", "e"]], 3) == [["a", "b"], ["c"]]
 
 
 ENGLISH_PAIRS = [

@@ -176,7 +176,7 @@ def add_engine_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="llm engine: model name")
     p.add_argument(
         "--max-tokens",
-        type=_positive,
+        type=at_least_one,
         default=None,
         metavar="N",
         help="llm engine: the answer budget sent as max_tokens (default 4096)",
@@ -206,13 +206,14 @@ def engine_settings(args: argparse.Namespace, **more: str) -> Settings:
     )
 
 
-def _positive(text: str) -> int:
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of 1 or more (else a usage error, exit 2)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
     return value
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..extract.dates import normalize_published
-from ._common import settings_from
+from ._common import at_least_one, settings_from
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -32,17 +32,6 @@ def add_filter_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-n", "--limit", type=at_least_one, default=None, metavar="N", help="at most N results"
     )
-
-
-def at_least_one(text: str) -> int:
-    """An argparse type: a whole number of 1 or more (else a usage error, exit 2)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
 
 
 def dates(args: argparse.Namespace) -> tuple[str | None, str | None]:

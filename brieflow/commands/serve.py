@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ._common import settings_from
+from ._store import add_db_flag
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -23,13 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        default=None,
-        help="the database: a SQLite file or postgresql://user@host:port/db (default: "
-        "$BRIEFLOW_DB, else <data dir>/brieflow/brieflow.db)",
-    )
+    add_db_flag(p)
     p.add_argument(
         "--max-body",
         type=int,

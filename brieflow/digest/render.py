@@ -22,8 +22,6 @@ from ..render.labels import labels
 from ..romanize import romanize
 from .models import Digest, Source, Statement
 
-RENDERERS = ("text", "markdown", "json", "html")
-
 NOT_QUOTED = {
     "en": "Not quoted (in another language): {labels}",
     "zh": "未引用（其他语言）：{labels}",

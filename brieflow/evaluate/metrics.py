@@ -181,20 +181,3 @@ def truncate_text(sentences: Sequence[str], budget: int, language: str) -> list[
             out.append(cut)
             left -= used
     return out
-
-
-def truncate(sentences: Sentences, budget: int) -> Sentences:
-    """The first `budget` tokens, keeping sentence boundaries (the last sentence may be cut)."""
-    out: Sentences = []
-    left = budget
-    for sentence in sentences:
-        if left <= 0:
-            break
-        if sentence:
-            out.append(sentence[:left])
-            left -= len(out[-1])
-    return out
-
-
-def length(sentences: Sentences) -> int:
-    return sum(map(len, sentences))

@@ -53,11 +53,6 @@ def _use_reference_tokenizer(model: Any) -> None:
         model._sp = sentencepiece.SentencePieceProcessor(model_file=path)
 
 
-def loaded() -> bool:
-    """Whether the encoder has been loaded in this process (for tests and benchmarks)."""
-    return _model is not None
-
-
 def encode(texts: list[str]) -> np.ndarray:
     """Unit vectors (len(texts), 512); each distinct text is encoded once per process."""
     with _lock:

@@ -309,16 +309,6 @@ def story(store: Store, ref: str) -> StoredStory:
     return _build(store, rows)[0]
 
 
-@_sqlite_only
-def story_of_article(store: Store, article_id: str) -> str | None:
-    rows = store._query(
-        "SELECT s.id FROM story_articles sa JOIN stories s ON s.pk = sa.story "
-        "JOIN articles a ON a.pk = sa.article WHERE a.id = ?",
-        (article_id,),
-    )
-    return rows[0][0] if rows else None
-
-
 # -- watch state (brieflow.watch) -------------------------------------------------------------
 
 

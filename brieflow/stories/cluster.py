@@ -134,10 +134,6 @@ class Clusterer:
         """Add an article clustered before (from the store)."""
         self._put(key, vector, feats, story)
 
-    def story_of(self, key: str) -> str | None:
-        row = self._row.get(key)
-        return None if row is None else self.stories[self._story_of[row]].id
-
     def best(self, vector: np.ndarray, feats: Features) -> tuple[int | None, float]:
         """The story index this article matches best, and the score."""
         n = len(self._features)
