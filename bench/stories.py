@@ -161,12 +161,13 @@ def minhash_only(articles) -> list[str]:
 def tfidf_matrix(articles) -> Any:
     import numpy as np
 
+    from brieflow.nlp.lang import article_language
     from brieflow.nlp.vectors import cosine, idf, tfidf
-    from brieflow.stories.features import TERM_CHARS, _head, language_of
+    from brieflow.stories.features import TERM_CHARS, _head
 
     docs = []
     for a in articles:
-        lang = language_of(a)
+        lang = article_language(a)
         from brieflow.nlp.words import words
 
         docs.append(words(_head(a, TERM_CHARS[lang]), lang))

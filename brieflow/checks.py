@@ -7,21 +7,16 @@ check loads the sentence encoder only for statements that do not reuse their par
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from .models import Article, Brief, CheckReport, Finding
-from .nlp.lang import detect_language
+from .nlp.lang import LANGUAGES, detect_language, foreign_words
 from .nlp.names import foreign_names
 from .nlp.numbers import missing_numbers, quantities
 from .nlp.polarity import conflicts
 from .nlp.support import SupportScorer, is_passage
 
 MIN_GROUPS, MAX_GROUPS = 2, 4
-_FOREIGN = {  # what counts as one word of the other language, per brief language
-    "zh": re.compile(r"[A-Za-z]+"),
-    "en": re.compile(r"[\u3400-\u9fff]"),
-}
 MIN_POINTS, MAX_POINTS = 2, 4
 
 
@@ -89,11 +84,10 @@ def check_language(brief: Brief, article: Article) -> list[Finding]:
     """Each statement and group title is written in the brief's language."""
     texts = [(where, st.text) for where, st in brief.statements()]
     # a title that is one foreign token ("ETF", "5G") is a name, not drift
-    foreign = _FOREIGN.get(brief.language)
     texts += [
         (f"group {g} title", t.title)
         for g, t in enumerate(brief.themes, start=1)
-        if foreign is None or len(foreign.findall(t.title)) >= 2
+        if brief.language not in LANGUAGES or foreign_words(t.title, brief.language) >= 2
     ]
     findings = []
     for where, text in texts:

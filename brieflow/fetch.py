@@ -2,10 +2,11 @@
 
 Why so careful: a URL given by a user (or, later, a web form) can point anywhere. Every fetch has
 connect/read timeouts and an overall deadline, a size cap enforced while the body streams in, a
-redirect cap with every hop checked, a content-type check, and retries with backoff on timeouts
-and 5xx answers. With `block_private`, addresses that are private, loopback, link-local, shared
-or cloud-metadata are refused after DNS resolution, on every redirect, and again when the socket
-connects (so a name that re-resolves to another address between check and connect is caught).
+redirect cap with every hop checked, a content-type check, and retries with backoff on timeouts,
+429 and 5xx answers (brieflow.retry: a Retry-After is honoured up to RETRY_AFTER_CAP). With
+`block_private`, addresses that are private, loopback, link-local, shared or cloud-metadata are
+refused after DNS resolution, on every redirect, and again when the socket connects (so a name
+that re-resolves to another address between check and connect is caught).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import ipaddress
 import socket
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +24,7 @@ import httpx
 
 from . import __version__
 from .errors import BlockedURL, FetchError
+from .retry import Retry, parse_retry_after, retrying
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -51,6 +53,7 @@ ACCEPTED_TYPES = frozenset(
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BACKOFF_SECONDS = 0.5  # first retry waits this long, then twice as long each time
+RETRY_AFTER_CAP = 10.0  # a server's longer Retry-After is waited only this long
 DEADLINE_FACTOR = 3  # one attempt may take at most fetch_timeout × this, however slow the drip
 
 
@@ -101,36 +104,29 @@ def fetch(
     *,
     accept: frozenset[str] = ACCEPTED_TYPES,
     headers: dict[str, str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Fetched:
     """GET `url` within the limits in `settings`; any failure is a FetchError naming the URL.
     `headers` are sent too (conditional GET: If-None-Match / If-Modified-Since, when a 304
-    answer comes back as a Fetched with status 304 and no content)."""
+    answer comes back as a Fetched with status 304 and no content). `sleep` waits between
+    attempts (tests pass one that records)."""
     if settings is None:
         from .config import Settings
 
         settings = Settings()
     timeout = float(settings.fetch_timeout)
-    retries = max(0, int(settings.fetch_retries))
-    attempt = 0
-    while True:
-        try:
-            return _fetch_once(url, settings, accept, timeout, headers)
-        except _Retryable as exc:
-            if attempt >= retries:
-                raise FetchError(
-                    f"{exc.reason} (gave up after {attempt + 1} attempts)",
-                    source=url,
-                    hint=exc.hint,
-                ) from None
-            time.sleep(BACKOFF_SECONDS * (2**attempt))
-            attempt += 1
-
-
-class _Retryable(Exception):
-    def __init__(self, reason: str, hint: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.hint = hint
+    try:
+        return retrying(
+            lambda: _fetch_once(url, settings, accept, timeout, headers),
+            retries=int(settings.fetch_retries),
+            backoff=lambda n: BACKOFF_SECONDS * 2**n,
+            retry_after_cap=RETRY_AFTER_CAP,
+            sleep=sleep,
+        )
+    except Retry as exc:
+        raise FetchError(
+            f"{exc.reason} (gave up after {exc.attempts} attempts)", source=url, hint=exc.hint
+        ) from None
 
 
 def _fetch_once(
@@ -167,13 +163,13 @@ def _fetch_once(
                         continue
                     return _read_response(response, url, current, settings, accept, deadline)
             except httpx.TimeoutException:
-                raise _Retryable(
+                raise Retry(
                     f"timed out after {timeout:g} s", "try again later or raise fetch_timeout"
                 ) from None
             except _Blocked as exc:
                 raise BlockedURL(str(exc), source=url, hint=_BLOCK_HINT) from None
             except httpx.TransportError as exc:
-                raise _Retryable(
+                raise Retry(
                     f"cannot connect: {_reason(exc)}", "check the URL and your network"
                 ) from None
             except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:
@@ -198,7 +194,11 @@ def _read_response(
 ) -> Fetched:
     status = response.status_code
     if status in RETRY_STATUSES:
-        raise _Retryable(f"HTTP {status} {response.reason_phrase}", "the server failed; try later")
+        raise Retry(
+            f"HTTP {status} {response.reason_phrase}",
+            "the server failed; try later",
+            wait=parse_retry_after(response.headers.get("retry-after")),
+        )
     if status >= 400:
         raise FetchError(
             f"HTTP {status} {response.reason_phrase}",
@@ -242,7 +242,7 @@ def _read_response(
                 raise too_big
             chunks.append(chunk)
         if time.monotonic() > deadline:
-            raise _Retryable(
+            raise Retry(
                 "the body took too long to arrive", "try again later or raise fetch_timeout"
             )
     chunks.extend(decoder.flush())
@@ -420,7 +420,7 @@ def resolve_public(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise _Retryable(f"cannot resolve {host}: {exc}", "check the host name") from None
+        raise Retry(f"cannot resolve {host}: {exc}", "check the host name") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
         if not is_public_address(address):

@@ -12,7 +12,7 @@ from .engines import BriefOptions, Engine, get_engine
 from .errors import BrieflowError
 from .extract import Item, extract
 from .models import Article, Brief, content_id
-from .nlp.lang import detect_language
+from .nlp.lang import article_language
 from .sources import read_source
 
 if TYPE_CHECKING:
@@ -42,9 +42,7 @@ def items(
 def _with_language(item: Item) -> Item:
     if item.article is not None and item.article.language is None:
         article = item.article
-        sample = " ".join(p.text for p in article.paragraphs[:20])
-        language = detect_language(f"{article.title or ''} {sample}")
-        return replace(item, article=replace(article, language=language))
+        return replace(item, article=replace(article, language=article_language(article)))
     return item
 
 

@@ -122,6 +122,29 @@ def test_gbk_and_big5_text_decode():
     assert texts(one("\ufeffBOM text here.".encode(), "c.txt")) == ["BOM text here."]
 
 
+@pytest.mark.parametrize("text", ["經濟部長說明產業政策。", "香港特區政府今日公佈最新經濟數據。"])
+def test_big5_text_that_also_decodes_as_gb18030_is_read_as_big5(text: str) -> None:
+    # These Big5 bytes are valid GB18030 too (as rare characters): the text reader chooses as
+    # the HTML reader does, by which reads as common Chinese.
+    data = text.encode("big5")
+    data.decode("gb18030")  # valid, so the first decoder to succeed is not enough
+    assert texts(one(data, "b.txt")) == [text]
+    assert texts(one(b"<html><body><p>" + data + b"</p></body></html>", "b.html")) == [text]
+
+
+def test_one_gb18030_big5_decoder() -> None:
+    # The plain-text reader asks the HTML reader's sniffer rather than decoding on its own.
+    from pathlib import Path
+
+    import brieflow.extract
+
+    folder = Path(brieflow.extract.__file__).parent
+    decoding = [
+        p.name for p in sorted(folder.glob("*.py")) if '"big5"' in p.read_text(encoding="utf-8")
+    ]
+    assert decoding == ["htmlbytes.py"]
+
+
 @pytest.mark.parametrize(
     "data, error, message",
     [

@@ -21,9 +21,14 @@ from httpserver import PAGE, Handler, Server  # noqa: E402
 FAST = Settings(fetch_timeout=0.5, fetch_retries=0, fetch_max_bytes=50_000)
 
 
+def _no_sleep(seconds: float) -> None:
+    raise AssertionError(f"unexpected sleep({seconds})")
+
+
 @pytest.fixture(autouse=True)
-def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetch_module, "BACKOFF_SECONDS", 0.0)
+def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A test that retries passes its own `sleep`; any other wait is a test that really sleeps.
+    monkeypatch.setitem(fetch_module.fetch.__kwdefaults__, "sleep", _no_sleep)
 
 
 @pytest.fixture(scope="module")
@@ -116,14 +121,29 @@ def test_404_named(base: str) -> None:
 
 def test_500_retried_then_named(base: str) -> None:
     settings = Settings(fetch_timeout=0.5, fetch_retries=2)
+    sleeps: list[float] = []
     with pytest.raises(FetchError, match=r"HTTP 500 Internal Server Error \(gave up after 3"):
-        fetch(f"{base}/always500", settings)
+        fetch(f"{base}/always500", settings, sleep=sleeps.append)
     assert Handler.hits["/always500"] == 3
+    assert sleeps == [0.5, 1.0]  # backoff doubling from BACKOFF_SECONDS
+
+
+@pytest.mark.parametrize("header, waits", [("7", [7.0, 7.0]), ("3600", [10.0, 10.0])])
+def test_retry_after_is_honoured_up_to_the_cap(
+    base: str, monkeypatch: pytest.MonkeyPatch, header: str, waits: list[float]
+) -> None:
+    path = f"/busy-{header}"
+    monkeypatch.setitem(Handler.routes, path, (429, {"Retry-After": header}, b"slow down"))
+    sleeps: list[float] = []
+    with pytest.raises(FetchError, match=r"HTTP 429 Too Many Requests \(gave up after 3"):
+        fetch(f"{base}{path}", Settings(fetch_timeout=0.5, fetch_retries=2), sleep=sleeps.append)
+    assert sleeps == waits
 
 
 def test_503_then_success_is_retried(base: str) -> None:
-    got = fetch(f"{base}/flaky", Settings(fetch_timeout=0.5, fetch_retries=1))
-    assert got.status == 200
+    sleeps: list[float] = []
+    got = fetch(f"{base}/flaky", Settings(fetch_timeout=0.5, fetch_retries=1), sleep=sleeps.append)
+    assert got.status == 200 and sleeps == [0.5]
     assert Handler.hits["/flaky"] == 2
 
 
@@ -172,7 +192,7 @@ def test_block_private_also_checks_at_connect_time(
 def test_timeouts_are_retried(base: str) -> None:
     Handler.hits.pop("/slow", None)
     with pytest.raises(FetchError, match=r"timed out after 0.5 s \(gave up after 2 attempts\)"):
-        fetch(f"{base}/slow", Settings(fetch_timeout=0.5, fetch_retries=1))
+        fetch(f"{base}/slow", Settings(fetch_timeout=0.5, fetch_retries=1), sleep=lambda s: None)
     assert Handler.hits["/slow"] == 2
 
 

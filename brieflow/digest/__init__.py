@@ -11,9 +11,9 @@ from ..config import Settings
 from ..engines import get_engine
 from ..engines.base import BriefOptions, Engine
 from ..errors import ConfigError
+from ..nlp.lang import article_language
 from ..store import Store
 from ..store import stories as db
-from ..stories.features import language_of
 from .checks import run_digest_checks, with_checks
 from .extractive import extractive_digest, majority_language
 from .models import SCHEMA, Cite, Digest, Group, Source, Statement, labels_for
@@ -69,10 +69,10 @@ def digest_story(
     story = db.story(store, story_id)
     sources = sources_of(store, story)
     articles = [s.article for s in sources]
-    first = language_of(articles[0]) if articles else None
+    first = article_language(articles[0]) if articles else None
     lang = language or majority_language(articles, first)
     sources = [
-        Source(s.label, s.article, quoted=s.quoted and language_of(s.article) == lang)
+        Source(s.label, s.article, quoted=s.quoted and article_language(s.article) == lang)
         for s in sources
     ]
     options = options or BriefOptions()

@@ -26,11 +26,11 @@ from ..engines.extractive import ExtractiveEngine
 from ..errors import BrieflowError
 from ..models import CheckReport
 from ..nlp.keyphrases import key_phrase, phrase_runs
+from ..nlp.lang import article_language
 from ..nlp.numbers import Quantity, matches, quantities
 from ..nlp.sentences import split_sentences
 from ..nlp.vectors import Vector, cosine, idf, tfidf
 from ..nlp.words import words
-from ..stories.features import language_of
 from .models import Cite, Digest, Group, Source, Statement
 
 VERSION = "0.1.0"
@@ -64,7 +64,7 @@ class _Candidate:
 
 
 def majority_language(articles: list, first: str | None = None) -> str:
-    counts = Counter(language_of(a) for a in articles)
+    counts = Counter(article_language(a) for a in articles)
     top = max(counts.values())
     if first is not None and counts.get(first) == top:
         return first

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..errors import EngineError, UnsupportedLanguage
 from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
 from ..nlp.keyphrases import key_phrase, phrase_runs
-from ..nlp.lang import detect_language, require_language
+from ..nlp.lang import article_language, require_language
 from ..nlp.sentences import split_sentences
 from ..nlp.trim import trim_lead
 from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
@@ -126,9 +126,7 @@ class ExtractiveEngine:
         return self._tuned.get(language, self)
 
     def brief(self, article: Article, options: BriefOptions) -> Brief:
-        language = article.language or detect_language(
-            " ".join([article.title or "", *(p.text for p in article.paragraphs[:20])])
-        )
+        language = article_language(article)
         require_language(language, source=article.id, engine=self.name)
         if options.language and options.language != language:
             raise UnsupportedLanguage(

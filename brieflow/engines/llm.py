@@ -22,7 +22,7 @@ from ..checks import run_checks
 from ..config import Settings
 from ..errors import CheckError, ConfigError, EngineNotConfigured, EngineResponseError
 from ..models import Article, Brief, Finding, KeyPoint, Paragraph, Usage, Viewpoint
-from ..nlp.lang import require_language
+from ..nlp.lang import article_language, require_language
 from ..nlp.support import SupportScorer
 from .answer import InvalidAnswer, parse_answer
 from .base import BriefOptions
@@ -196,7 +196,7 @@ def select_paragraphs(article: Article, budget: int) -> tuple[list[Paragraph], l
         return paragraphs, []
     from .extractive import ExtractiveEngine
 
-    language = article.language or "zh"
+    language = article_language(article)
     engine = ExtractiveEngine().for_language(language)
     reading = engine.read(article, language)
     engine.score(reading, article.title, language)

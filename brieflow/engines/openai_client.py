@@ -13,7 +13,6 @@ and never part of a cache key or file.
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import math
@@ -33,6 +32,7 @@ from .. import safejson
 from .._version import __version__
 from ..errors import EngineNotConfigured, EngineResponseError, EngineUnavailable
 from ..redact import scrub, url_password, without_password
+from ..retry import Retry, parse_retry_after, retrying
 from .prompts import response_format
 
 MODES = ("json_schema", "json_object_schema", "json_object", "none")
@@ -132,30 +132,8 @@ def chat_url(base_url: str) -> str:
     return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
 def _about_format(error: str) -> bool:
     return bool(re.search(r"response_format|json_schema|json_object", error, re.IGNORECASE))
-
-
-class _Retry(Exception):
-    def __init__(self, reason: str, wait: float | None = None):
-        self.reason = reason
-        self.wait = wait
 
 
 class _RejectsFormat(Exception):
@@ -251,33 +229,29 @@ class ChatClient:
         }
         if (fmt := response_format(mode)) is not None:
             body["response_format"] = fmt
-        reason = ""
-        for attempt in range(self.max_retries + 1):
-            try:
-                return self._once(body, mode)
-            except _Retry as retry:
-                reason = retry.reason
-                if attempt == self.max_retries:
-                    break
-                if retry.wait is not None:
-                    delay = min(retry.wait, RETRY_AFTER_CAP)
-                else:
-                    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * self.rng.uniform(0.5, 1)
-                self.sleep(delay)
-        tries = self.max_retries + 1
-        raise EngineUnavailable(
-            self.scrub(f"{reason} ({tries} attempt{'s' if tries > 1 else ''})"),
-            source=self.shown_url,
-            hint="check that the server is running, or raise llm_timeout / llm_max_retries",
-        )
+        try:
+            return retrying(
+                lambda: self._once(body, mode),
+                retries=self.max_retries,
+                backoff=lambda n: min(BACKOFF_CAP, BACKOFF_BASE * 2**n) * self.rng.uniform(0.5, 1),
+                retry_after_cap=RETRY_AFTER_CAP,
+                sleep=self.sleep,
+            )
+        except Retry as exc:
+            tries = exc.attempts
+            raise EngineUnavailable(
+                self.scrub(f"{exc.reason} ({tries} attempt{'s' if tries > 1 else ''})"),
+                source=self.shown_url,
+                hint="check that the server is running, or raise llm_timeout / llm_max_retries",
+            ) from None
 
     def _once(self, body: dict[str, Any], mode: str) -> Completion:
         try:
             response = self._http.post(self.url, json=body)
         except httpx.TimeoutException:
-            raise _Retry(f"no answer within {self.timeout:g} s") from None
+            raise Retry(f"no answer within {self.timeout:g} s") from None
         except httpx.TransportError as exc:
-            raise _Retry(
+            raise Retry(
                 self.scrub(f"cannot reach the server: {type(exc).__name__}: {exc}")
             ) from None
         status = response.status_code
@@ -285,14 +259,14 @@ class ChatClient:
             # llama-cpp-python answers an unknown response_format with HTTP 500, others 400/422
             raise _RejectsFormat(f"HTTP {status}: {self._error_text(response)}", named=True)
         if status == 429:
-            raise _Retry(
+            raise Retry(
                 f"rate limited (HTTP 429: {self._error_text(response)})",
-                parse_retry_after(response.headers.get("Retry-After")),
+                wait=parse_retry_after(response.headers.get("Retry-After")),
             )
         if status >= 500:
-            raise _Retry(
+            raise Retry(
                 f"server error (HTTP {status}: {self._error_text(response)})",
-                parse_retry_after(response.headers.get("Retry-After")),
+                wait=parse_retry_after(response.headers.get("Retry-After")),
             )
         if status in (401, 403):
             raise EngineUnavailable(

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..models import Article
+from ..nlp.lang import article_language
 from ..nlp.sentences import split_sentences
 from ..nlp.words import words
 from .metrics import Sentences, Tokens, text_length, tokenize, truncate_text
@@ -25,7 +26,7 @@ _SUMY_LANGUAGE = {"zh": "chinese", "en": "english"}
 
 def article_sentences(article: Article) -> list[tuple[int, str]]:
     """(paragraph number, sentence) for every sentence of the article, in reading order."""
-    language = article.language or "en"
+    language = article_language(article)
     return [(p.number, s) for p in article.paragraphs for s in split_sentences(p.text, language)]
 
 

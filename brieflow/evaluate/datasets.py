@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import BrieflowError, InputError, internal_error
 from ..extract.jsonl import article_from_record, parse_line
 from ..models import Article
-from ..nlp.lang import detect_language
+from ..nlp.lang import article_language
 from ..nlp.sentences import split_sentences
 
 # Key-point references (zh-zh-finreport) separate points with "｜"; each point is a sentence.
@@ -105,6 +105,6 @@ def _item(line: str, origin: str) -> EvalItem:
         exc.source = exc.source or origin
         raise
     if article.language is None:
-        article = replace(article, language=detect_language(article.text))
+        article = replace(article, language=article_language(article))
     language = str(record.get("summary_lang") or article.language)
     return EvalItem(article=article, references=references, language=language)

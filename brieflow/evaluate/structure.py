@@ -31,6 +31,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import Article, Brief
+from ..nlp.lang import article_language
 from ..nlp.words import words
 from .baselines import article_sentences
 from .metrics import rouge, rouge_n, tokenize
@@ -159,7 +160,7 @@ def read(article: Article) -> Reading:
         positions.append((number, counter[number]))
         counter[number] += 1
         texts.append(text)
-    return Reading(tuple(positions), tuple(texts), article.language or "en")
+    return Reading(tuple(positions), tuple(texts), article_language(article))
 
 
 def check(reference: ReferenceBrief, article: Article) -> Reading:

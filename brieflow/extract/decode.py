@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 
 from ..errors import DecodeError, UnsupportedFormat
+from .htmlbytes import sniff_chinese
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; else GB18030 or Big5 when the
-    result reads as Chinese. Anything else is a DecodeError naming the fix."""
+    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; else GB18030 or Big5 (chosen as
+    HTML's are, by `sniff_chinese`) when the result reads as Chinese. Anything else is a
+    DecodeError naming the fix."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -28,16 +30,8 @@ def decode_text(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        text = None
-        for encoding in ("gb18030", "big5"):
-            try:
-                candidate = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if _looks_chinese(candidate):
-                text = candidate
-                break
-        if text is None:
+        text = sniff_chinese(data)
+        if text is None or not _looks_chinese(text):
             raise DecodeError(
                 f"cannot decode the bytes at offset {exc.start} as UTF-8, GB18030 or Big5",
                 source=name,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import Article
-from .lang import detect_language
+from .lang import article_language, detect_language
 from .numbers import matches, quantities
 from .sentences import split_sentences
 from .words import words
@@ -47,7 +47,7 @@ class SupportScorer:
 
     def __init__(self, article: Article):
         self.article = article
-        self.language = article.language or detect_language(article.text)
+        self.language = article_language(article)
         self._texts = {p.number: p.text for p in article.paragraphs}
         self._words: dict[int, set[str]] = {}
         self._units: dict[int, list[str]] | None = None

@@ -19,7 +19,7 @@ from datetime import datetime
 import numpy as np
 
 from ..models import Article
-from ..nlp.lang import detect_language
+from ..nlp.lang import article_language
 from ..nlp.numbers import quantities
 from ..nlp.words import stopwords, words
 
@@ -40,12 +40,6 @@ class Features:
         return {"terms": sorted(self.terms), "anchors": sorted(self.anchors)}
 
 
-def language_of(article: Article) -> str:
-    return article.language or detect_language(
-        (article.title or "") + " " + " ".join(p.text for p in article.paragraphs[:2])
-    )
-
-
 def _head(article: Article, limit: int) -> str:
     parts = [article.title or ""]
     size = len(parts[0])
@@ -59,7 +53,7 @@ def _head(article: Article, limit: int) -> str:
 
 def lead(article: Article) -> str:
     """The text the encoder reads: title and lead paragraphs, capped."""
-    return _head(article, LEAD_CHARS.get(language_of(article), 320))
+    return _head(article, LEAD_CHARS.get(article_language(article), 320))
 
 
 def days(published: str | None) -> float | None:
@@ -93,7 +87,7 @@ def anchors(text: str) -> frozenset[str]:
 
 
 def features(article: Article) -> Features:
-    language = language_of(article)
+    language = article_language(article)
     head = _head(article, TERM_CHARS.get(language, 1000))
     return Features(
         language=language,
