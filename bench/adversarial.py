@@ -73,14 +73,14 @@ CASES: dict[str, tuple[str, int, Callable[[int], tuple[bytes, str]]]] = {
 def run_case(name: str, size: int) -> None:
     """The whole `brieflow brief` path on one case: extract, brief (with checks), render."""
     from brieflow.extract import extract
-    from brieflow.pipeline import _with_language, brief
+    from brieflow.pipeline import brief, with_language
     from brieflow.render import FORMATS, get_renderer
 
     data, fmt = CASES[name][2](size)
     for item in extract(data, name, fmt):
         if item.article is None:
             continue
-        article = _with_language(item).article
+        article = with_language(item).article
         result = brief(article)
         for f in FORMATS:
             get_renderer(f).render_many([(result, article)])

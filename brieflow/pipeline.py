@@ -32,14 +32,15 @@ def items(
             for name, data in read_source(source, stdin=stdin, settings=settings):
                 try:
                     for item in extract(data, name, fmt, settings=settings):
-                        yield _with_language(item)
+                        yield with_language(item)
                 except BrieflowError as exc:
                     yield Item(name, error=exc)
         except BrieflowError as exc:
             yield Item(source, error=exc)
 
 
-def _with_language(item: Item) -> Item:
+def with_language(item: Item) -> Item:
+    """`item` with its article's language marked (detected when the input did not say)."""
     if item.article is not None and item.article.language is None:
         article = item.article
         return replace(item, article=replace(article, language=article_language(article)))
@@ -66,7 +67,7 @@ def brief(
 ) -> Brief:
     """Brief one article with `engine`, then run the checks; the report rides on the brief."""
     if article.language is None:
-        article = _with_language(Item("", article)).article  # type: ignore[assignment]
+        article = with_language(Item("", article)).article  # type: ignore[assignment]
     if isinstance(engine, str):
         engine = get_engine(engine, settings)
     result = engine.brief(article, options or BriefOptions())

@@ -21,7 +21,7 @@ from .engines import BriefOptions, Engine, get_engine
 from .errors import BrieflowError
 from .extract import extract
 from .models import content_id
-from .pipeline import _with_language, brief, items
+from .pipeline import brief, items, with_language
 from .sources import is_url
 from .store import Store, options_key
 from .store import stories as db
@@ -148,7 +148,7 @@ class Watcher:
         if fetched.status == 304:
             return None
         found = [
-            _with_language(i) for i in extract(fetched.as_bytes(), source, settings=self.settings)
+            with_language(i) for i in extract(fetched.as_bytes(), source, settings=self.settings)
         ]
         return found, (fetched.etag, fetched.last_modified)
 

@@ -16,7 +16,7 @@ from brieflow.extract import extract
 from brieflow.extract.htmlmeta import page_source
 from brieflow.extract.paragraphs import split_paragraphs
 from brieflow.nlp.sentences import split_sentences
-from brieflow.pipeline import _with_language, brief
+from brieflow.pipeline import brief, with_language
 from brieflow.render import FORMATS, get_renderer
 from brieflow.render.labels import statement
 
@@ -40,7 +40,7 @@ def _whole_path(data: bytes, fmt: str) -> list[str]:
     out = []
     for item in extract(data, "input", fmt):
         assert item.article is not None, item.error
-        article = _with_language(item).article
+        article = with_language(item).article
         result = brief(article)
         out.extend(get_renderer(f).render_many([(result, article)]) for f in FORMATS)
     return out

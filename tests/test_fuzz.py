@@ -20,7 +20,7 @@ from brieflow.cli import main
 from brieflow.config import Settings
 from brieflow.errors import BrieflowError
 from brieflow.extract import extract, formats
-from brieflow.pipeline import _with_language, brief
+from brieflow.pipeline import brief, with_language
 from brieflow.render import FORMATS, get_renderer
 
 FUZZ = settings(
@@ -53,7 +53,7 @@ def _run_everything(data: bytes, name: str, fmt: str | None) -> None:
             if item.article is None:
                 assert isinstance(item.error, BrieflowError)
                 continue
-            article = _with_language(item).article
+            article = with_language(item).article
             try:
                 result = brief(article)
             except BrieflowError:

@@ -54,7 +54,7 @@ def test_a_new_database_is_migrated_and_foreign_or_newer_ones_are_refused(
 
 
 def test_the_password_never_shows(pg_url: str) -> None:  # noqa: F811
-    from brieflow.store.postgres import shown
+    from brieflow.redact import without_password as shown
 
     assert shown("postgresql://desk:s3cret@db.example:5432/news") == (
         "postgresql://desk:***@db.example:5432/news"

@@ -91,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
             ) from None
     import uvicorn
 
+    from ..redact import without_password
     from ..store.open import is_postgres
-    from ..store.postgres import shown as without_password
     from ..web import WebSettings, create_app
 
     if not 0 <= args.port <= 65535:

@@ -23,24 +23,15 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import ConfigError, StoreError
 from ..models import Article, content_id
+from ..redact import without_password
 from .pg_migrations import LATEST, migrate, version
 from .records import Added, SearchHit
 from .store import _ARTICLE_COLUMNS, Store, _filters, _like_contains, _now, query_terms
 
 EXTRA = 'pip install "brieflow[postgres]"'
-
-
-def shown(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @functools.lru_cache(maxsize=512)
@@ -97,7 +88,7 @@ class PgStore(Store):
 
     def __init__(self, url: str, *, timeout: float = 30.0, create: bool = True):
         psycopg = _psycopg()
-        self._name = shown(url)
+        self._name = without_password(url)
         self.path = self._name  # type: ignore[assignment]  # what the CLI prints
         self._depth = 0
         try:
