@@ -29,7 +29,17 @@ from ..models import Article, content_id
 from ..redact import without_password
 from .pg_migrations import LATEST, migrate, version
 from .records import Added, SearchHit
-from .store import _ARTICLE_COLUMNS, Store, _filters, _like_contains, _now, query_terms
+from .store import (
+    _ARTICLE_COLUMNS,
+    INSERT_ARTICLE,
+    Store,
+    _filters,
+    _like_contains,
+    _now,
+    article_row,
+    nearest_original,
+    query_terms,
+)
 
 EXTRA = 'pip install "brieflow[postgres]"'
 
@@ -184,39 +194,20 @@ class PgStore(Store):
                 "(SELECT unnest(?::bigint[]) AS k ORDER BY 1) AS s",
                 (keys,),
             ).fetchall()
-            original, best = None, 0.0
+            original: str | None = None
+            best = 0.0
             if detect_duplicates:
-                for other_id, other_dup, other_sig in conn.execute(
-                    "SELECT DISTINCT a.id, a.duplicate_of, a.signature FROM lsh "
-                    "JOIN articles a ON a.pk = lsh.article WHERE lsh.bucket = ANY(?)",
-                    (keys,),
-                ).fetchall():
-                    if other_sig is None:
-                        continue
-                    sim = dedupe.similarity(sig, dedupe.from_bytes(bytes(other_sig)))
-                    if sim >= dedupe.THRESHOLD and sim > best:
-                        original, best = other_dup or other_id, sim
-            external = article.id if article.id and article.id != cid else None
+                original, best = nearest_original(
+                    sig,
+                    conn.execute(
+                        "SELECT DISTINCT a.id, a.duplicate_of, a.signature FROM lsh "
+                        "JOIN articles a ON a.pk = lsh.article WHERE lsh.bucket = ANY(?)",
+                        (keys,),
+                    ).fetchall(),
+                )
             inserted = conn.execute(
-                "INSERT INTO articles (id, external_id, title, source, url, published, language, "
-                "origin, paragraph_count, added_at, duplicate_of, similarity, signature) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO NOTHING RETURNING pk",
-                (
-                    cid,
-                    external,
-                    article.title,
-                    article.source,
-                    article.url,
-                    article.published,
-                    article.language,
-                    origin,
-                    len(article.paragraphs),
-                    _now(),
-                    original,
-                    best if original else None,
-                    dedupe.signature_bytes(sig),
-                ),
+                INSERT_ARTICLE + " ON CONFLICT (id) DO NOTHING RETURNING pk",
+                article_row(article, cid, origin, original, best, sig),
             ).fetchone()
             if inserted is None:  # another writer stored the same text first
                 row = conn.execute(

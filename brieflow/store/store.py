@@ -15,7 +15,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -191,39 +191,20 @@ class Store:
                 return Added(cid, False, row[0], row[1])
             sig = dedupe.signature(texts)
             keys = dedupe.buckets(sig)
-            original, best = None, 0.0
+            original: str | None = None
+            best = 0.0
             if detect_duplicates:
                 marks = ",".join("?" * len(keys))
-                for other_id, other_dup, other_sig in self._conn.execute(
-                    "SELECT DISTINCT a.id, a.duplicate_of, a.signature FROM lsh "
-                    f"JOIN articles a ON a.pk = lsh.article WHERE lsh.bucket IN ({marks})",
-                    keys,
-                ):
-                    if other_sig is None:
-                        continue
-                    sim = dedupe.similarity(sig, dedupe.from_bytes(other_sig))
-                    if sim >= dedupe.THRESHOLD and sim > best:
-                        original, best = other_dup or other_id, sim
-            external = article.id if article.id and article.id != cid else None
+                original, best = nearest_original(
+                    sig,
+                    self._conn.execute(
+                        "SELECT DISTINCT a.id, a.duplicate_of, a.signature FROM lsh "
+                        f"JOIN articles a ON a.pk = lsh.article WHERE lsh.bucket IN ({marks})",
+                        keys,
+                    ),
+                )
             cur = self._conn.execute(
-                "INSERT INTO articles (id, external_id, title, source, url, published, language, "
-                "origin, paragraph_count, added_at, duplicate_of, similarity, signature) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    cid,
-                    external,
-                    article.title,
-                    article.source,
-                    article.url,
-                    article.published,
-                    article.language,
-                    origin,
-                    len(article.paragraphs),
-                    _now(),
-                    original,
-                    best if original else None,
-                    dedupe.signature_bytes(sig),
-                ),
+                INSERT_ARTICLE, article_row(article, cid, origin, original, best, sig)
             )
             pk = cur.lastrowid
             self._conn.executemany(
@@ -567,6 +548,61 @@ class Store:
         )[0]
         keys = ("articles", "paragraphs", "briefs", "duplicates", "runs", "failures")
         return dict(zip(keys, (int(v) for v in one), strict=True))
+
+
+# One article row, as both stores insert it (PostgreSQL adds its ON CONFLICT clause).
+INSERT_ARTICLE = (
+    "INSERT INTO articles (id, external_id, title, source, url, published, language, "
+    "origin, paragraph_count, added_at, duplicate_of, similarity, signature) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def article_row(
+    article: Article,
+    cid: str,
+    origin: str | None,
+    original: str | None,
+    best: float,
+    sig: Any,
+) -> tuple[Any, ...]:
+    """The values of INSERT_ARTICLE for `article` (content id `cid`, MinHash signature `sig`)."""
+    from . import dedupe
+
+    external = article.id if article.id and article.id != cid else None
+    return (
+        cid,
+        external,
+        article.title,
+        article.source,
+        article.url,
+        article.published,
+        article.language,
+        origin,
+        len(article.paragraphs),
+        _now(),
+        original,
+        best if original else None,
+        dedupe.signature_bytes(sig),
+    )
+
+
+def nearest_original(
+    sig: Any, candidates: Iterable[tuple[str, str | None, bytes | None]]
+) -> tuple[str | None, float]:
+    """The original of the most similar near-duplicate among (id, duplicate_of, signature)
+    rows sharing a bucket with `sig`, and that similarity; (None, 0.0) when none reaches
+    dedupe.THRESHOLD."""
+    from . import dedupe
+
+    original, best = None, 0.0
+    for other_id, other_dup, other_sig in candidates:
+        if other_sig is None:
+            continue
+        sim = dedupe.similarity(sig, dedupe.from_bytes(bytes(other_sig)))
+        if sim >= dedupe.THRESHOLD and sim > best:
+            original, best = other_dup or other_id, sim
+    return original, best
 
 
 def search_terms(query: str) -> list[str]:
