@@ -13,10 +13,10 @@ import pytest
 from brieflow.cli import main
 from brieflow.digest import digest_story
 from brieflow.digest.render import render
-from brieflow.models import Article
 from brieflow.store import Store
 from brieflow.store import stories as db
-from brieflow.stories import update
+
+from .storydata import clustered_desk
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = FIXTURES / "golden"
@@ -26,23 +26,7 @@ SUFFIX = {"text": "txt", "markdown": "md", "json": "json", "html": "html"}
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory) -> Path:
     """The 25-article story fixture, stored and clustered (the encoder loads once here)."""
-    path = tmp_path_factory.mktemp("digest") / "desk.db"
-    rows = [json.loads(x) for x in (FIXTURES / "stories.jsonl").read_text("utf-8").splitlines()]
-    with Store(path) as store:
-        for r in rows:
-            store.add_article(
-                Article.from_texts(
-                    r["paragraphs"],
-                    title=r["title"],
-                    source=r["source"],
-                    published=r["published"],
-                    language=r["lang"],
-                    url=r["url"],
-                    id=r["id"],
-                )
-            )
-        update(store)
-    return path
+    return clustered_desk(tmp_path_factory.mktemp("digest") / "desk.db")
 
 
 def _story_with(store: Store, article_id: str) -> str:

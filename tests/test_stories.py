@@ -20,23 +20,7 @@ from brieflow.store import Store
 from brieflow.store import stories as db
 from brieflow.stories import update
 
-FIXTURE = Path(__file__).parent / "fixtures" / "stories.jsonl"
-
-
-def _rows() -> list[dict]:
-    return [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
-
-
-def _article(row: dict) -> Article:
-    return Article.from_texts(
-        row["paragraphs"],
-        title=row["title"],
-        source=row["source"],
-        published=row["published"],
-        language=row["lang"],
-        url=row["url"],
-        id=row["id"],
-    )
+from .storydata import story_article, story_rows
 
 
 def _membership(store: Store) -> dict[str, str]:
@@ -49,8 +33,8 @@ def batch_db(tmp_path_factory) -> Path:
     """All 25 articles stored, then clustered in one call (the encoder loads once here)."""
     path = tmp_path_factory.mktemp("stories") / "batch.db"
     with Store(path) as store:
-        for row in _rows():
-            store.add_article(_article(row))
+        for row in story_rows():
+            store.add_article(story_article(row))
         result = update(store)
     assert result.clustered == 25
     return path
@@ -60,7 +44,7 @@ def test_same_event_together_across_languages(batch_db):
     with Store(batch_db) as store:
         member = _membership(store)
     by_gold: dict[str, set[str]] = defaultdict(set)
-    for row in _rows():
+    for row in story_rows():
         by_gold[row["story"]].add(member[row["id"]])
     # every labelled story is one story: Chinese and English reports together
     assert {k: len(v) for k, v in by_gold.items()} == {
@@ -76,7 +60,7 @@ def test_same_event_together_across_languages(batch_db):
 def test_hard_negatives_stay_apart(batch_db):
     with Store(batch_db) as store:
         member = _membership(store)
-    story = {row["story"]: member[row["id"]] for row in _rows()}
+    story = {row["story"]: member[row["id"]] for row in story_rows()}
     assert story["s01"] != story["s02"]  # export licences vs a subsidy fund: critical minerals
     assert story["s03"] != story["s05"]  # a reserve-ratio cut, and another seven weeks later
     assert story["s06"] != story["s07"]  # one carmaker: quarterly results vs a recall
@@ -140,8 +124,8 @@ def test_incremental_equals_batch(batch_db, tmp_path):
     with Store(batch_db) as store:
         batch = _membership(store)
     with Store(tmp_path / "one-by-one.db") as store:
-        for row in _rows():
-            store.add_article(_article(row))
+        for row in story_rows():
+            store.add_article(story_article(row))
             update(store)
         incremental = _membership(store)
         # and a rebuild from scratch gives the same stories again

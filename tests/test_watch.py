@@ -3,20 +3,13 @@ feed backs off (and the state survives between --once runs, as under cron)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from brieflow.cli import main
 from brieflow.store import Store
 from brieflow.store import stories as db
 from tests.httpserver import Handler, Server
+from tests.storydata import story_rows
 
-ROWS = [
-    json.loads(line)
-    for line in (Path(__file__).parent / "fixtures" / "stories.jsonl")
-    .read_text(encoding="utf-8")
-    .splitlines()
-]
+ROWS = story_rows()
 
 
 def _item(row: dict) -> str:

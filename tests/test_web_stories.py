@@ -4,7 +4,6 @@ and BRIEFLOW_SKIP_BROWSER)."""
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time
@@ -13,35 +12,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from brieflow.models import Article
-from brieflow.store import Store
-from brieflow.stories import update
 from brieflow.web import WebSettings, create_app
 
+from .storydata import clustered_desk
 from .test_web_browser import CHROMIUM, HIGHLIGHT, SKIP, browser_context  # noqa: F401
-
-FIXTURE = Path(__file__).parent / "fixtures" / "stories.jsonl"
 
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("web-stories") / "desk.db"
-    with Store(path) as store:
-        for line in FIXTURE.read_text(encoding="utf-8").splitlines():
-            r = json.loads(line)
-            store.add_article(
-                Article.from_texts(
-                    r["paragraphs"],
-                    title=r["title"],
-                    source=r["source"],
-                    published=r["published"],
-                    language=r["lang"],
-                    url=r["url"],
-                    id=r["id"],
-                )
-            )
-        update(store)
-    return path
+    return clustered_desk(tmp_path_factory.mktemp("web-stories") / "desk.db")
 
 
 @pytest.fixture(scope="module")
