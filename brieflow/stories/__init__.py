@@ -76,10 +76,19 @@ def _one_blas_thread():
 def _update(
     store: Store, params: Params, rebuild: bool, progress: Callable[[int], None] | None
 ) -> Update:
-    if rebuild:
-        db.clear(store)
-    elif not db.has_pending(store):  # nothing new: no need to read the clustered articles
+    if not rebuild and not db.has_pending(store):  # nothing new: no need to read the stories
         return Update(0, 0, 0, db.story_count(store))
+    with db.clustering(store):
+        if rebuild:
+            db.clear(store)
+        elif not db.has_pending(store):  # another process clustered them while this one waited
+            return Update(0, 0, 0, db.story_count(store))
+        return _cluster_pending(store, params, progress)
+
+
+def _cluster_pending(
+    store: Store, params: Params, progress: Callable[[int], None] | None
+) -> Update:
     clusterer = load(store, params)
     before = len(clusterer.stories)
     done = joined = 0
