@@ -17,6 +17,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from brieflow.cli import main
 from brieflow.models import Article
 from brieflow.store import Store
@@ -177,6 +179,7 @@ def _waiting_for_the_clustering_lock(url: str) -> int:
         ).fetchone()[0]
 
 
+@pytest.mark.slow
 def test_two_processes_cluster_one_postgres_database_once(desks, request, tmp_path):
     """Two `stories update` processes start on the same pending articles: one clusters them,
     the other waits for it and finds nothing left (the test holds the lock until both wait,
