@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from brieflow.cli import main
@@ -218,4 +219,39 @@ def test_two_processes_cluster_one_postgres_database_once(desks, request, tmp_pa
     ]
     assert _members_of(url) == _members_of(desks.get(request, "sqlite"))
     with open_store(url) as store:
+        assert db.story_count(store) == 6
+
+
+def test_sqlite_clustering_raced_by_another_process_starts_again(
+    desks, request, monkeypatch, tmp_path
+):
+    """SQLite takes no lock to cluster: when another connection clusters the pending articles
+    between this update's reading and its writing, the write is refused (nothing written) and
+    the update starts again from what is stored, finding nothing left to do."""
+    import brieflow.stories as stories
+
+    path = tmp_path / "raced.db"
+    with Store(path) as other:
+        for row in story_rows():
+            other.add_article(story_article(row))
+    real_load, raced = stories.load, []
+
+    def load_then_race(store, params=stories.DEFAULT):
+        clusterer = real_load(store, params)
+        if not raced:  # the other process clusters everything after this one has read
+            raced.append(None)
+            with Store(path) as other:
+                raced.append(update(other))
+        return clusterer
+
+    monkeypatch.setattr(stories, "load", load_then_race)
+    with Store(path) as store:
+        result = update(store)
+        assert db.story_count(store) == 6
+    assert raced[1].clustered == 25
+    assert (result.clustered, result.opened) == (0, 0)
+    assert _members_of(str(path)) == _members_of(desks.get(request, "sqlite"))
+    with Store(path) as store, pytest.raises(db.Raced, match="at the same moment"):
+        db.save(store, [(1, "x" * 12, None, np.zeros(4), {})], {}, known=0)
+    with Store(path) as store:
         assert db.story_count(store) == 6

@@ -115,6 +115,8 @@ CREATE TABLE tokens (
 );
 """
 
+# The SQLite store's migration 5 (brieflow/store/migrations.py says what each column holds);
+# float8 where SQLite says REAL, BYTEA for its BLOB.
 V5_STORIES = """
 CREATE TABLE stories (
     pk BIGSERIAL PRIMARY KEY,

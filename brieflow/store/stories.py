@@ -4,7 +4,7 @@ Clustering itself lives in brieflow.stories; this module only reads and writes i
 (tables `stories`, `story_articles` and `watch_sources`, migration 5 of either store). One SQL
 for SQLite and PostgreSQL (PgStore translates the placeholders); what differs is `_sorted_list`
 (group_concat or string_agg) and `clustering`, which keeps two PostgreSQL processes from
-clustering the same articles at once.
+clustering the same articles at once (on SQLite, `save` notices the other process instead).
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ def clustering(store: Store) -> Iterator[None]:
     On PostgreSQL: one transaction under an advisory lock, so a second process (another
     `watch`, `stories list` during a batch) waits, then finds the articles clustered, instead
     of clustering them again from a stale view; if the clustering fails, none of it is kept.
-    On SQLite nothing is taken: a long write transaction would hold up every batch writer.
+    On SQLite nothing is taken (a long write transaction would hold up every batch writer):
+    `save` raises Raced when another process clustered in the meantime, and the caller starts
+    again from what is stored.
     """
     if store.backend != "postgresql":
         yield
@@ -44,6 +46,17 @@ def clustering(store: Store) -> Iterator[None]:
                 "SELECT pg_advisory_xact_lock(?, ?)", (BRIEFLOW, CLUSTERING)
             ).fetchall()
         yield
+
+
+class Raced(StoreError):
+    """Another process put articles into stories since this one read them (SQLite)."""
+
+    def __init__(self, source: str | None = None):
+        super().__init__(
+            "another process put articles into stories at the same moment",
+            source=source,
+            hint="run the command again",
+        )
 
 
 def _sorted_list(store: Store, column: str) -> str:
@@ -192,14 +205,20 @@ def save(
     store: Store,
     rows: list[tuple[int, str, float | None, np.ndarray, dict[str, list[str]]]],
     titles: dict[str, str],
+    *,
+    known: int,
 ) -> None:
     """Record (article pk, story id, score, vector, features) rows, then refresh the summary of
-    every story they touch (title = the content id of its representative article)."""
+    every story they touch (title = the content id of its representative article). `known`:
+    how many clustered articles the caller's clustering saw; Raced (nothing written) when the
+    store holds another number, because another process clustered meanwhile."""
     if not rows:
         return
     now = _now()
     with store.transaction(), store._errors():
         conn = store._conn
+        if conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] != known:
+            raise Raced(store._name)
         for story in dict.fromkeys(r[1] for r in rows):
             conn.execute(
                 "INSERT INTO stories (id, created_at, updated_at) VALUES (?, ?, ?) "
