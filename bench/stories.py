@@ -1,7 +1,8 @@
 """Stories: clustering quality on the labelled story set beside baselines, and scale.
 
     python bench/stories.py quality [--tune] [--no-write]
-    python bench/stories.py scale [--sizes 1000,10000,50000] [--no-write]
+    python bench/stories.py scale [--sizes 1000,10000,50000] [--db sqlite,postgresql]
+                                  [--pg URL] [--no-write]
 
 quality: bench/data/stories/stories.jsonl (203 articles, 52 stories, Chinese and English,
 written for brieflow; s01-s30 were written first and used to choose the weights, s31-s52 were
@@ -18,7 +19,10 @@ one for it on the tuning part (a grid), so the comparison favours the baselines.
 scale: stores N synthetic articles (sentences drawn from pools, Chinese and English, published
 over N/200 days, about one story per five articles) in a fresh database and times
 `brieflow.stories.update` on them: CPU seconds (this machine is shared), wall seconds, peak
-Python/numpy memory (tracemalloc) and peak RSS, each size in its own process.
+Python/numpy memory (tracemalloc) and peak RSS, each size in its own process. `--db` names the
+stores to time, one after the other in the same run: SQLite (a file) and PostgreSQL (a new
+database on `--pg URL`, or on a throwaway cluster started here with Debian's binaries, as
+tests/pgserver.py does).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import itertools
 import json
 import math
 import multiprocessing as mp
+import queue
 import random
 import resource
 import sys
@@ -419,15 +424,16 @@ def synthetic(n: int, seed: int = 7):
     return out
 
 
-def _scale_one(n: int, folder: str, q: mp.Queue) -> None:
-    from brieflow.store import Store
+def _scale_one(n: int, target: str, q: mp.Queue) -> None:
+    from brieflow.store.open import open_store
     from brieflow.stories import update
 
-    db = Path(folder) / f"scale-{n}.db"
-    with Store(db) as store:
-        with store.transaction():
-            for a in synthetic(n):
-                store.add_article(a)
+    with open_store(target) as store:
+        articles = synthetic(n)
+        for start in range(0, n, 50):  # 50 a transaction: PostgreSQL locks each article's
+            with store.transaction():  # near-duplicate buckets until the transaction ends
+                for a in articles[start : start + 50]:
+                    store.add_article(a)
         from brieflow.nlp import embeddings
 
         embeddings._encoder().encode(["warm up"])  # the model load is not clustering
@@ -440,6 +446,7 @@ def _scale_one(n: int, folder: str, q: mp.Queue) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     q.put(
         {
+            "store": "PostgreSQL" if store.backend == "postgresql" else "SQLite",
             "n": n,
             "cpu": cpu,
             "wall": wall,
@@ -450,20 +457,39 @@ def _scale_one(n: int, folder: str, q: mp.Queue) -> None:
     )
 
 
-def scale(sizes: list[int], write: bool) -> None:
+def scale(sizes: list[int], dbs: list[str], pg: str | None, write: bool) -> None:
     import tempfile
+    from contextlib import ExitStack
 
     ctx = mp.get_context("spawn")
     out = []
-    with tempfile.TemporaryDirectory() as folder:
-        for n in sizes:
-            q: mp.Queue = ctx.Queue()
-            p = ctx.Process(target=_scale_one, args=(n, folder, q))
-            p.start()
-            r = q.get()
-            p.join()
-            print(r, flush=True)
-            out.append(r)
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        for db in dbs:
+            for n in sizes:
+                if db == "sqlite":
+                    target = str(Path(folder) / f"scale-{n}.db")
+                else:
+                    sys.path.insert(0, str(ROOT / "tests"))  # the tests' throwaway cluster
+                    from pgserver import missing, new_database, throwaway_cluster
+
+                    if pg is None:
+                        if reason := missing():
+                            sys.exit(f"bench/stories.py: no PostgreSQL: {reason}")
+                        pg = stack.enter_context(throwaway_cluster())
+                    target = new_database(pg)
+                q: mp.Queue = ctx.Queue()
+                p = ctx.Process(target=_scale_one, args=(n, target, q))
+                p.start()
+                while True:  # a child that dies (killed, out of memory) sends nothing
+                    try:
+                        r = q.get(timeout=5)
+                        break
+                    except queue.Empty:
+                        if not p.is_alive():
+                            sys.exit(f"bench/stories.py: the {db} run of {n} died ({p.exitcode})")
+                p.join()
+                print(r, flush=True)
+                out.append(r)
     lines = [
         "Synthetic articles (words of the labelled set drawn at random: about five articles per "
         "event, published over N/200 days), stored in a fresh database, then clustered by "
@@ -471,14 +497,14 @@ def scale(sizes: list[int], write: bool) -> None:
         "by other work, so wall time is longer), the encoder included (its model load is not); "
         "peak memory traced by tracemalloc during clustering, and the process's peak RSS.",
         "",
-        "| articles | CPU s | wall s | articles / CPU s | peak traced MiB | peak RSS MiB "
-        "| stories |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| store | articles | CPU s | wall s | articles / CPU s | peak traced MiB "
+        "| peak RSS MiB | stories |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in out:
         lines.append(
-            f"| {r['n']:,} | {r['cpu']:.1f} | {r['wall']:.1f} | {r['n'] / r['cpu']:.0f} | "
-            f"{r['peak']:.1f} | {r['rss']:.0f} | {r['stories']:,} |"
+            f"| {r['store']} | {r['n']:,} | {r['cpu']:.1f} | {r['wall']:.1f} | "
+            f"{r['n'] / r['cpu']:.0f} | {r['peak']:.1f} | {r['rss']:.0f} | {r['stories']:,} |"
         )
     text = "\n".join(lines)
     print(text)
@@ -486,7 +512,10 @@ def scale(sizes: list[int], write: bool) -> None:
         _write(
             HEADING_SCALE,
             text,
-            "python bench/stories.py scale --sizes " + ",".join(map(str, sizes)),
+            "python bench/stories.py scale --sizes "
+            + ",".join(map(str, sizes))
+            + " --db "
+            + ",".join(dbs),
         )
 
 
@@ -500,12 +529,17 @@ def main() -> None:
     ap.add_argument("what", choices=["quality", "scale"])
     ap.add_argument("--tune", action="store_true")
     ap.add_argument("--sizes", default="1000,10000,50000")
+    ap.add_argument("--db", default="sqlite", help="stores to time: sqlite,postgresql")
+    ap.add_argument("--pg", metavar="URL", help="a PostgreSQL server (default: a throwaway one)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
+    dbs = args.db.split(",")
+    if not set(dbs) <= {"sqlite", "postgresql"}:
+        ap.error("--db takes sqlite, postgresql or both (comma-separated)")
     if args.what == "quality":
         quality(args.tune, not args.no_write)
     else:
-        scale([int(x) for x in args.sizes.split(",")], not args.no_write)
+        scale([int(x) for x in args.sizes.split(",")], dbs, args.pg, not args.no_write)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Digests: citations valid for every source, disagreements cited on both sides, golden
 renderings in every format, the CLI. Regenerate the golden files after a deliberate change with
-`UPDATE_GOLDEN=1 python -m pytest tests/test_digest.py` and review the diff."""
+`UPDATE_GOLDEN=1 python -m pytest tests/test_digest.py` and review the diff. Every test runs on
+SQLite and on PostgreSQL (tests/storydata.py's `desk`), and both give the same digests."""
 
 from __future__ import annotations
 
@@ -15,18 +16,17 @@ from brieflow.digest import digest_story
 from brieflow.digest.render import render
 from brieflow.store import Store
 from brieflow.store import stories as db
+from brieflow.store.open import open_store
 
-from .storydata import clustered_desk
+from . import pgserver, storydata
+from .storydata import copy_db
+
+# the fixtures this module uses from elsewhere
+pg_server, desks, desk = pgserver.pg_server, storydata.desks, storydata.desk
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = FIXTURES / "golden"
 SUFFIX = {"text": "txt", "markdown": "md", "json": "json", "html": "html"}
-
-
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory) -> Path:
-    """The 25-article story fixture, stored and clustered (the encoder loads once here)."""
-    return clustered_desk(tmp_path_factory.mktemp("digest") / "desk.db")
 
 
 def _story_with(store: Store, article_id: str) -> str:
@@ -37,7 +37,7 @@ def _story_with(store: Store, article_id: str) -> str:
 
 
 def test_citations_valid_for_every_source(desk):
-    with Store(desk) as store:
+    with open_store(desk) as store:
         for story in db.stories(store):
             for lang in ("zh", "en"):
                 digest = digest_story(store, story.id, language=lang)
@@ -62,7 +62,7 @@ def test_citations_valid_for_every_source(desk):
 
 
 def test_sources_in_order_and_other_language_listed(desk):
-    with Store(desk) as store:
+    with open_store(desk) as store:
         story = _story_with(store, "s03-01")
         digest = digest_story(store, story)
     assert [s.label for s in digest.sources] == ["A", "B", "C", "D", "E"]
@@ -72,7 +72,7 @@ def test_sources_in_order_and_other_language_listed(desk):
 
 
 def test_disagreement_cites_both_sides(desk):
-    with Store(desk) as store:
+    with open_store(desk) as store:
         digest = digest_story(store, _story_with(store, "s03-01"))
         en = digest_story(store, _story_with(store, "s06-01"), language="en")
     differ = [st for _, st in digest.statements() if st.kind == "disagreement"]
@@ -93,7 +93,7 @@ def test_checks_catch_a_bad_citation(desk):
 
     from brieflow.digest import Cite, Statement, run_digest_checks
 
-    with Store(desk) as store:
+    with open_store(desk) as store:
         digest = digest_story(store, _story_with(store, "s03-01"))
     wrong = replace(digest, viewpoint=Statement(digest.viewpoint.text, (Cite("C", 2),)))
     missing = replace(digest, viewpoint=Statement(digest.viewpoint.text, (Cite("Z", 1),)))
@@ -110,7 +110,7 @@ def test_checks_catch_a_bad_citation(desk):
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
 def test_golden(desk, fmt):
-    with Store(desk) as store:
+    with open_store(desk) as store:
         digest = digest_story(store, _story_with(store, "s03-01"))
     text = render(digest, fmt) + "\n"
     path = GOLDEN / f"digest.{SUFFIX[fmt]}"
@@ -120,9 +120,8 @@ def test_golden(desk, fmt):
 
 
 def test_cli_story_and_morning_brief(desk, tmp_path, capsys):
-    path = tmp_path / "cli.db"
-    path.write_bytes(desk.read_bytes())
-    with Store(path) as store:
+    path = copy_db(desk, tmp_path)
+    with open_store(path) as store:
         story = _story_with(store, "s06-01")
     assert main(["digest", story[:5], "--db", str(path), "--lang", "en"]) == 0
     out = capsys.readouterr().out
@@ -189,7 +188,7 @@ def test_llm_digest_cites_every_source_and_is_checked(desk, tmp_path):
         ],
     }
     server = FakeServer(reply)
-    with Store(desk) as store:
+    with open_store(desk) as store:
         digest = digest_story(
             store,
             _story_with(store, "s06-01"),
@@ -212,3 +211,20 @@ def test_llm_digest_cites_every_source_and_is_checked(desk, tmp_path):
         "asked the model once to repair 2 problems",
         "dropped group 2 point 2 (numbers, support check failed)",
     )
+
+
+def _every_digest(target: str) -> list[str]:
+    with open_store(target) as store:
+        return [
+            render(digest_story(store, s.id, language=lang), "json")
+            for s in db.stories(store)
+            for lang in ("zh", "en")
+        ]
+
+
+def test_same_digests_on_both_stores(desks, request):
+    """The JSON digest of every story, in both languages, is the same on SQLite and on
+    PostgreSQL for the same input."""
+    on_sqlite = _every_digest(desks.get(request, "sqlite"))
+    assert len(on_sqlite) == 12
+    assert _every_digest(desks.get(request, "postgresql")) == on_sqlite

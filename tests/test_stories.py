@@ -4,23 +4,34 @@ tests/fixtures/stories.jsonl holds 25 articles (Chinese and English) of six stor
 bench/data/stories: a graphite export-licence notice and a rare-earth subsidy meeting (same
 topic, two events), a reserve-ratio cut and another one seven weeks later (same event type),
 a carmaker's results and its recall three days later (same company, two events).
+Every test runs on SQLite and on PostgreSQL (tests/storydata.py's `desk`).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from brieflow.cli import main
 from brieflow.models import Article
 from brieflow.store import Store
 from brieflow.store import stories as db
+from brieflow.store.open import open_store
 from brieflow.stories import update
 
-from .storydata import story_article, story_rows
+from . import pgserver, storydata
+from .storydata import copy_db, new_db, story_article, story_rows
+
+# the fixtures this module uses from elsewhere
+pg_server, desks, desk = pgserver.pg_server, storydata.desks, storydata.desk
 
 
 def _membership(store: Store) -> dict[str, str]:
@@ -28,21 +39,17 @@ def _membership(store: Store) -> dict[str, str]:
     return {a.display_id: s.id for s in db.stories(store) for a in s.articles}
 
 
-@pytest.fixture(scope="module")
-def batch_db(tmp_path_factory) -> Path:
-    """All 25 articles stored, then clustered in one call (the encoder loads once here)."""
-    path = tmp_path_factory.mktemp("stories") / "batch.db"
-    with Store(path) as store:
-        for row in story_rows():
-            store.add_article(story_article(row))
-        result = update(store)
-    assert result.clustered == 25
-    return path
+def _members_of(target: str) -> dict[str, str]:
+    with open_store(target) as store:
+        return _membership(store)
 
 
-def test_same_event_together_across_languages(batch_db):
-    with Store(batch_db) as store:
+def test_same_event_together_across_languages(desk):
+    with open_store(desk) as store:
+        assert db.story_count(store) == 6
+        assert not db.has_pending(store)
         member = _membership(store)
+    assert len(member) == 25
     by_gold: dict[str, set[str]] = defaultdict(set)
     for row in story_rows():
         by_gold[row["story"]].add(member[row["id"]])
@@ -57,9 +64,8 @@ def test_same_event_together_across_languages(batch_db):
     }
 
 
-def test_hard_negatives_stay_apart(batch_db):
-    with Store(batch_db) as store:
-        member = _membership(store)
+def test_hard_negatives_stay_apart(desk):
+    member = _members_of(desk)
     story = {row["story"]: member[row["id"]] for row in story_rows()}
     assert story["s01"] != story["s02"]  # export licences vs a subsidy fund: critical minerals
     assert story["s03"] != story["s05"]  # a reserve-ratio cut, and another seven weeks later
@@ -67,8 +73,8 @@ def test_hard_negatives_stay_apart(batch_db):
     assert len(set(story.values())) == 6
 
 
-def test_story_record_shape_and_title(batch_db):
-    with Store(batch_db) as store:
+def test_story_record_shape_and_title(desk):
+    with open_store(desk) as store:
         found = [s for s in db.stories(store) if any(a.id == "s01-01" for a in s.articles)]
         assert found == []  # display ids are the input's ids; content ids are hashes
         s01 = next(
@@ -92,10 +98,8 @@ def test_story_record_shape_and_title(batch_db):
     assert data["title"] in {a["title"] for a in data["articles"] if a["language"] == "en"}
 
 
-def test_rerun_keeps_ids_and_new_article_joins(batch_db, tmp_path):
-    path = tmp_path / "copy.db"
-    path.write_bytes(batch_db.read_bytes())
-    with Store(path) as store:
+def test_rerun_keeps_ids_and_new_article_joins(desk, tmp_path):
+    with open_store(copy_db(desk, tmp_path)) as store:
         before = _membership(store)
         assert update(store).clustered == 0
         assert _membership(store) == before
@@ -120,10 +124,10 @@ def test_rerun_keeps_ids_and_new_article_joins(batch_db, tmp_path):
     assert {k: v for k, v in after.items() if k != "late-graphite"} == before
 
 
-def test_incremental_equals_batch(batch_db, tmp_path):
-    with Store(batch_db) as store:
-        batch = _membership(store)
-    with Store(tmp_path / "one-by-one.db") as store:
+def test_incremental_equals_batch(desk, request, tmp_path):
+    batch = _members_of(desk)
+    backend = "postgresql" if desk.startswith("postgresql:") else "sqlite"
+    with open_store(new_db(request, backend, tmp_path)) as store:
         for row in story_rows():
             store.add_article(story_article(row))
             update(store)
@@ -135,9 +139,8 @@ def test_incremental_equals_batch(batch_db, tmp_path):
     assert rebuilt == batch
 
 
-def test_cli_list_and_show(batch_db, tmp_path, capsys):
-    path = tmp_path / "cli.db"
-    path.write_bytes(batch_db.read_bytes())
+def test_cli_list_and_show(desk, tmp_path, capsys):
+    path = copy_db(desk, tmp_path)
     assert main(["stories", "list", "--db", str(path), "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert len(listed) == 6
@@ -155,3 +158,100 @@ def test_cli_list_and_show(batch_db, tmp_path, capsys):
     assert shown.startswith(target) and "s01-01" in shown
     assert main(["stories", "show", "nope", "--db", str(path)]) == 6
     assert "no story with id 'nope'" in capsys.readouterr().err
+
+
+def test_same_stories_and_ids_on_both_stores(desks, request):
+    with open_store(desks.get(request, "sqlite")) as store:
+        on_sqlite = [s.to_dict() for s in db.stories(store)]
+    with open_store(desks.get(request, "postgresql")) as store:
+        on_postgres = [s.to_dict() for s in db.stories(store)]
+    assert len(on_sqlite) == 6
+    assert on_postgres == on_sqlite
+
+
+def _waiting_for_the_clustering_lock(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+            "AND classid = %s AND objid = %s AND objsubid = 2",
+            (db.BRIEFLOW, db.CLUSTERING),
+        ).fetchone()[0]
+
+
+@pytest.mark.slow
+def test_two_processes_cluster_one_postgres_database_once(desks, request, tmp_path):
+    """Two `stories update` processes start on the same pending articles: one clusters them,
+    the other waits for it and finds nothing left (the test holds the lock until both wait,
+    so they truly meet); the stories are the single process's."""
+    import psycopg
+
+    url = new_db(request, "postgresql", tmp_path)
+    with open_store(url) as store:
+        for row in story_rows():
+            store.add_article(story_article(row))
+    cmd = [sys.executable, "-m", "brieflow", "stories", "update", "--db", url]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    with psycopg.connect(url, autocommit=True) as holder, holder.transaction():
+        holder.execute("SELECT pg_advisory_xact_lock(%s, %s)", (db.BRIEFLOW, db.CLUSTERING))
+        procs = [
+            subprocess.Popen(
+                cmd,
+                env=env,
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        deadline = time.monotonic() + 120
+        while _waiting_for_the_clustering_lock(url) < 2:
+            assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+            assert time.monotonic() < deadline, "the processes never waited for the lock"
+            time.sleep(0.1)
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert sorted(out.split(":")[0] for out, _ in outs) == [
+        "0 articles clustered",
+        "25 articles clustered",
+    ]
+    assert _members_of(url) == _members_of(desks.get(request, "sqlite"))
+    with open_store(url) as store:
+        assert db.story_count(store) == 6
+
+
+def test_sqlite_clustering_raced_by_another_process_starts_again(
+    desks, request, monkeypatch, tmp_path
+):
+    """SQLite takes no lock to cluster: when another connection clusters the pending articles
+    between this update's reading and its writing, the write is refused (nothing written) and
+    the update starts again from what is stored, finding nothing left to do."""
+    import brieflow.stories as stories
+
+    path = tmp_path / "raced.db"
+    with Store(path) as other:
+        for row in story_rows():
+            other.add_article(story_article(row))
+    real_load, raced = stories.load, []
+
+    def load_then_race(store, params=stories.DEFAULT):
+        clusterer = real_load(store, params)
+        if not raced:  # the other process clusters everything after this one has read
+            raced.append(None)
+            with Store(path) as other:
+                raced.append(update(other))
+        return clusterer
+
+    monkeypatch.setattr(stories, "load", load_then_race)
+    with Store(path) as store:
+        result = update(store)
+        assert db.story_count(store) == 6
+    assert raced[1].clustered == 25
+    assert (result.clustered, result.opened) == (0, 0)
+    assert _members_of(str(path)) == _members_of(desks.get(request, "sqlite"))
+    with Store(path) as store, pytest.raises(db.Raced, match="at the same moment"):
+        db.save(store, [(1, "x" * 12, None, np.zeros(4), {})], {}, known=0)
+    with Store(path) as store:
+        assert db.story_count(store) == 6

@@ -1,15 +1,26 @@
 """`brieflow watch --once` over a loopback feed server: new items only, 304 handled, a failing
-feed backs off (and the state survives between --once runs, as under cron)."""
+feed backs off (and the state survives between --once runs, as under cron). On SQLite and on
+PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
+
 from brieflow.cli import main
-from brieflow.store import Store
 from brieflow.store import stories as db
+from brieflow.store.open import open_store
+from tests import pgserver
 from tests.httpserver import Handler, Server
-from tests.storydata import story_rows
+from tests.storydata import BACKENDS, new_db, story_rows
 
 ROWS = story_rows()
+pg_server = pgserver.pg_server  # a fixture new_db uses
+
+
+@pytest.fixture(params=BACKENDS)
+def target(request, tmp_path) -> str:
+    """A new database on SQLite, then on PostgreSQL."""
+    return new_db(request, request.param, tmp_path)
 
 
 def _item(row: dict) -> str:
@@ -39,9 +50,9 @@ def _serve(rows: list[dict], etag: str) -> None:
     )
 
 
-def test_watch_once_new_items_304_and_backoff(tmp_path, capsys):
+def test_watch_once_new_items_304_and_backoff(target, capsys):
     s03 = [r for r in ROWS if r["story"] == "s03"]  # the reserve-ratio cut: 5 reports
-    db_path = str(tmp_path / "desk.db")
+    db_path = target
     with Server() as base:
         _serve(s03[:3], '"v1"')
         sources = [f"{base}/feed.xml", f"{base}/always500"]
@@ -66,7 +77,7 @@ def test_watch_once_new_items_304_and_backoff(tmp_path, capsys):
         out, _ = capsys.readouterr()
         assert "2 new articles, 0 not modified" in out
 
-    with Store(db_path) as store:
+    with open_store(db_path) as store:
         assert store.counts()["articles"] == 5
         assert store.counts()["briefs"] == 5
         stories = db.stories(store)
@@ -78,8 +89,8 @@ def test_watch_once_new_items_304_and_backoff(tmp_path, capsys):
     assert (feed.etag, feed.failures, feed.last_status) == ('"v2"', 0, "new 2")
 
 
-def test_watch_once_missing_path_fails_then_backs_off(tmp_path, capsys):
-    db_path = str(tmp_path / "desk.db")
+def test_watch_once_missing_path_fails_then_backs_off(target, tmp_path, capsys):
+    db_path = target
     missing = str(tmp_path / "gone.xml")
     argv = ["watch", missing, "--db", db_path, "--once"]
     assert main(argv) == 1
@@ -89,6 +100,6 @@ def test_watch_once_missing_path_fails_then_backs_off(tmp_path, capsys):
     assert main(argv) == 0  # not tried again before its backoff ends
     out, _ = capsys.readouterr()
     assert "1 failed" not in out and "1 backing off" in out
-    with Store(db_path) as store:
+    with open_store(db_path) as store:
         state = db.watch_state(store, missing)
     assert state.failures == 1 and state.last_status.startswith("error: no such file")

@@ -1,32 +1,29 @@
 """Stories on the web: the JSON API, the pages, and in headless Chromium a click on `[B2]` that
 opens source B's tab and lights its paragraph 2 (see test_web_browser.py for the browser set-up
-and BRIEFLOW_SKIP_BROWSER)."""
+and BRIEFLOW_SKIP_BROWSER). The API and the pages are tested on SQLite and on PostgreSQL (the
+browser test on SQLite: the page is the same)."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from brieflow.web import WebSettings, create_app
 
-from .storydata import clustered_desk
+from . import pgserver, storydata
 from .test_web_browser import CHROMIUM, HIGHLIGHT, SKIP, browser_context  # noqa: F401
 
-
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory) -> Path:
-    return clustered_desk(tmp_path_factory.mktemp("web-stories") / "desk.db")
+# the fixtures this module uses from elsewhere
+pg_server, desks, desk = pgserver.pg_server, storydata.desks, storydata.desk
 
 
 @pytest.fixture(scope="module")
 def client(desk):
-    app = create_app(WebSettings(db=desk))
-    with TestClient(app) as c:
+    with TestClient(create_app(WebSettings(db=desk))) as c:
         yield c
 
 
@@ -79,10 +76,11 @@ def test_pages(client):
 
 
 @pytest.fixture(scope="module")
-def server(desk):
+def server(desks, request):
     import uvicorn
 
-    app = create_app(WebSettings(db=desk, allowed_hosts=("127.0.0.1",)))
+    db = desks.get(request, "sqlite")
+    app = create_app(WebSettings(db=db, allowed_hosts=("127.0.0.1",)))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -105,7 +103,6 @@ def server(desk):
 def test_click_b2_opens_source_b_and_lights_paragraph_2(
     browser_context,  # noqa: F811
     server,
-    client,
 ):
     page = browser_context.new_page()
     page.set_default_timeout(15_000)

@@ -48,13 +48,13 @@ def seconds(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from ..batch import expand_sources
-    from ..store import Store
+    from ..store.open import open_store
     from ..watch import Watcher
 
     settings = engine_settings(args, db="db")
     every = seconds(args.every)
     sources = list(expand_sources(args.sources))
-    with Store(settings.db_path) as store:
+    with open_store(settings.db or settings.db_path) as store:
         watcher = Watcher(
             store,
             sources,

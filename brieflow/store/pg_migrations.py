@@ -115,11 +115,48 @@ CREATE TABLE tokens (
 );
 """
 
+# The SQLite store's migration 5 (brieflow/store/migrations.py says what each column holds);
+# float8 where SQLite says REAL, BYTEA for its BLOB.
+V5_STORIES = """
+CREATE TABLE stories (
+    pk BIGSERIAL PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT,
+    first_published TEXT,
+    last_published TEXT,
+    size INTEGER NOT NULL DEFAULT 0,
+    languages TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX stories_last_published ON stories (last_published);
+
+CREATE TABLE story_articles (
+    article BIGINT PRIMARY KEY REFERENCES articles (pk) ON DELETE CASCADE,
+    story BIGINT NOT NULL REFERENCES stories (pk) ON DELETE CASCADE,
+    score DOUBLE PRECISION,
+    vector BYTEA NOT NULL,
+    features TEXT NOT NULL
+);
+CREATE INDEX story_articles_story ON story_articles (story);
+
+CREATE TABLE watch_sources (
+    source TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    next_poll DOUBLE PRECISION,
+    last_status TEXT,
+    checked_at TEXT
+);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "articles, paragraphs, briefs, runs", V1_CORE),
     (2, "failures and near-duplicates", V2_FAILURES_AND_DUPLICATES),
     (3, "full-text search (pg_trgm)", V3_SEARCH),
     (4, "API tokens", V4_TOKENS),
+    (5, "stories", V5_STORIES),
 )
 LATEST = MIGRATIONS[-1][0]
 

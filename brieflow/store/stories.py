@@ -1,38 +1,70 @@
 """The SQL of stories: which article is in which story, and each story's summary row.
 
 Clustering itself lives in brieflow.stories; this module only reads and writes its state
-(tables `stories`, `story_articles` and `watch_sources`, migration 5). SQLite only for now: on
-a PostgreSQL store every function here is a clear ConfigError rather than an SQL error.
+(tables `stories`, `story_articles` and `watch_sources`, migration 5 of either store). One SQL
+for SQLite and PostgreSQL (PgStore translates the placeholders); what differs is `_sorted_list`
+(group_concat or string_agg) and `clustering`, which keeps two PostgreSQL processes from
+clustering the same articles at once (on SQLite, `save` notices the other process instead).
 """
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError, NotFound, StoreError
+from ..errors import NotFound, StoreError
 from ..models import Article, Paragraph
-from .store import Store, _dumps, _like_prefix, _now
+from .store import Store, _dumps, _like_prefix, _now, _sql_limit
+
+# pg_advisory_xact_lock(BRIEFLOW, CLUSTERING): the two-key form, a key space apart from the
+# one-key locks of the migrations and of the near-duplicate buckets
+BRIEFLOW, CLUSTERING = 0x62726966, 1
 
 
-def _sqlite_only(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def checked(store: Store, *args: Any, **kwargs: Any) -> Any:
-        if store.backend != "sqlite":
-            raise ConfigError(
-                "stories, digests and watch keep their state in SQLite only (for now)",
-                source=store._name,
-                hint="give --db a SQLite file path for stories; PostgreSQL serves brief, batch, "
-                "articles, briefs, tokens and serve",
-            )
-        return fn(store, *args, **kwargs)
+@contextmanager
+def clustering(store: Store) -> Iterator[None]:
+    """The right to cluster pending articles, held for the whole clustering step.
 
-    return checked
+    On PostgreSQL: one transaction under an advisory lock, so a second process (another
+    `watch`, `stories list` during a batch) waits, then finds the articles clustered, instead
+    of clustering them again from a stale view; if the clustering fails, none of it is kept.
+    On SQLite nothing is taken (a long write transaction would hold up every batch writer):
+    `save` raises Raced when another process clustered in the meantime, and the caller starts
+    again from what is stored.
+    """
+    if store.backend != "postgresql":
+        yield
+        return
+    with store.transaction():
+        with store._errors():
+            store._conn.execute(
+                "SELECT pg_advisory_xact_lock(?, ?)", (BRIEFLOW, CLUSTERING)
+            ).fetchall()
+        yield
+
+
+class Raced(StoreError):
+    """Another process put articles into stories since this one read them (SQLite)."""
+
+    def __init__(self, source: str | None = None):
+        super().__init__(
+            "another process put articles into stories at the same moment",
+            source=source,
+            hint="run the command again",
+        )
+
+
+def _sorted_list(store: Store, column: str) -> str:
+    """SQL joining `column`'s values with commas in code-point order (group_concat keeps the
+    order of its subquery; string_agg is told, in the C collation SQLite compares in)."""
+    if store.backend == "postgresql":
+        return f"string_agg({column}, ',' ORDER BY {column} COLLATE \"C\")"
+    return f"group_concat({column}, ',')"
 
 
 @dataclass(frozen=True)
@@ -111,7 +143,6 @@ def vector_from(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype="<f2").astype(np.float32)
 
 
-@_sqlite_only
 def clustered(store: Store) -> Iterator[Clustered]:
     """Every clustered article, in the order they were stored."""
     sql = (
@@ -123,7 +154,6 @@ def clustered(store: Store) -> Iterator[Clustered]:
         yield Clustered(cid, story, language, published, vector_from(vector), json.loads(feats))
 
 
-@_sqlite_only
 def has_pending(store: Store) -> bool:
     """Whether some stored article is in no story yet."""
     return bool(
@@ -134,12 +164,10 @@ def has_pending(store: Store) -> bool:
     )
 
 
-@_sqlite_only
 def story_count(store: Store) -> int:
     return int(store._query("SELECT count(*) FROM stories")[0][0])
 
 
-@_sqlite_only
 def pending(store: Store, *, paragraphs: int = 3, batch: int = 500) -> Iterator[list[Pending]]:
     """Articles in no story yet, in the order they were stored, `batch` at a time, each with
     its first `paragraphs` paragraphs (all clustering reads)."""
@@ -173,19 +201,24 @@ def pending(store: Store, *, paragraphs: int = 3, batch: int = 500) -> Iterator[
         last = pks[-1]
 
 
-@_sqlite_only
 def save(
     store: Store,
     rows: list[tuple[int, str, float | None, np.ndarray, dict[str, list[str]]]],
     titles: dict[str, str],
+    *,
+    known: int,
 ) -> None:
     """Record (article pk, story id, score, vector, features) rows, then refresh the summary of
-    every story they touch (title = the content id of its representative article)."""
+    every story they touch (title = the content id of its representative article). `known`:
+    how many clustered articles the caller's clustering saw; Raced (nothing written) when the
+    store holds another number, because another process clustered meanwhile."""
     if not rows:
         return
     now = _now()
     with store.transaction(), store._errors():
         conn = store._conn
+        if conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] != known:
+            raise Raced(store._name)
         for story in dict.fromkeys(r[1] for r in rows):
             conn.execute(
                 "INSERT INTO stories (id, created_at, updated_at) VALUES (?, ?, ?) "
@@ -206,15 +239,14 @@ def save(
                 "  JOIN articles a ON a.pk = sa.article WHERE sa.story = stories.pk), "
                 "last_published = (SELECT max(a.published) FROM story_articles sa "
                 "  JOIN articles a ON a.pk = sa.article WHERE sa.story = stories.pk), "
-                "languages = coalesce((SELECT group_concat(l, ',') FROM (SELECT DISTINCT "
+                f"languages = coalesce((SELECT {_sorted_list(store, 'l')} FROM (SELECT DISTINCT "
                 "  a.language l FROM story_articles sa JOIN articles a ON a.pk = sa.article "
-                "  WHERE sa.story = stories.pk AND a.language IS NOT NULL ORDER BY l)), '') "
+                "  WHERE sa.story = stories.pk AND a.language IS NOT NULL ORDER BY l) ls), '') "
                 "WHERE id = ?",
                 (now, titles.get(story), story),
             )
 
 
-@_sqlite_only
 def clear(store: Store) -> None:
     """Forget every story (for a rebuild)."""
     with store.transaction(), store._errors():
@@ -257,7 +289,6 @@ def _build(store: Store, rows: list[tuple[Any, ...]]) -> list[StoredStory]:
     ]
 
 
-@_sqlite_only
 def stories(
     store: Store,
     *,
@@ -287,11 +318,10 @@ def stories(
         + " AND ".join(where)
         + f" ORDER BY {by}s.last_published IS NULL, s.last_published DESC, s.pk DESC LIMIT ?"
     )
-    rows = store._query(sql, [*params, -1 if limit is None else limit])
+    rows = store._query(sql, [*params, _sql_limit(limit)])
     return _build(store, rows)
 
 
-@_sqlite_only
 def story(store: Store, ref: str) -> StoredStory:
     """The story `ref` names (its id or a unique prefix of 4+ characters); raises NotFound."""
     sql = f"SELECT {_STORY_COLUMNS} FROM stories s WHERE "
@@ -323,7 +353,6 @@ class WatchState:
     checked_at: str | None = None
 
 
-@_sqlite_only
 def watch_state(store: Store, source: str) -> WatchState:
     rows = store._query(
         "SELECT source, etag, last_modified, failures, next_poll, last_status, checked_at "
@@ -333,7 +362,6 @@ def watch_state(store: Store, source: str) -> WatchState:
     return WatchState(*rows[0]) if rows else WatchState(source)
 
 
-@_sqlite_only
 def save_watch_state(store: Store, state: WatchState) -> None:
     with store.transaction(), store._errors():
         store._conn.execute(

@@ -76,32 +76,55 @@ def _one_blas_thread():
 def _update(
     store: Store, params: Params, rebuild: bool, progress: Callable[[int], None] | None
 ) -> Update:
-    if rebuild:
-        db.clear(store)
-    elif not db.has_pending(store):  # nothing new: no need to read the clustered articles
+    if not rebuild and not db.has_pending(store):  # nothing new: no need to read the stories
         return Update(0, 0, 0, db.story_count(store))
+    with db.clustering(store):
+        if rebuild:
+            db.clear(store)
+        elif not db.has_pending(store):  # another process clustered them while this one waited
+            return Update(0, 0, 0, db.story_count(store))
+        done = _Tally()
+        while True:
+            try:
+                stories = _cluster_pending(store, params, progress, done)
+            except db.Raced:  # SQLite: start again from what the other process stored
+                continue
+            return Update(done.clustered, done.joined, done.opened, stories)
+
+
+@dataclass
+class _Tally:
+    """What one update has saved so far (over its attempts, when one Raced)."""
+
+    clustered: int = 0
+    joined: int = 0
+    opened: int = 0
+
+
+def _cluster_pending(
+    store: Store, params: Params, progress: Callable[[int], None] | None, done: _Tally
+) -> int:
+    """Cluster the pending articles, counting into `done`; the number of stories after."""
     clusterer = load(store, params)
-    before = len(clusterer.stories)
-    done = joined = 0
     for batch in db.pending(store):
         feats = [features(p.article) for p in batch]
         vectors = _rounded(encode([lead(p.article) for p in batch]))
         rows = []
         touched: dict[str, None] = {}
+        known, before = len(clusterer), len(clusterer.stories)
         for p, f, v in zip(batch, feats, vectors, strict=True):
             a = clusterer.assign(p.id, v, f, duplicate_of=p.duplicate_of)
-            joined += not a.new_story
             rows.append((p.pk, a.story, a.score, v, f.to_dict()))
             touched[a.story] = None
-        titles = {}
-        for story in touched:
-            rep = clusterer.representative(story)
-            titles[story] = rep
-        db.save(store, rows, titles)
-        done += len(batch)
+        titles = {story: clusterer.representative(story) for story in touched}
+        db.save(store, rows, titles, known=known)
+        opened = len(clusterer.stories) - before
+        done.clustered += len(batch)
+        done.opened += opened
+        done.joined += len(batch) - opened  # each new story is opened by one article
         if progress is not None:
-            progress(done)
-    return Update(done, joined, len(clusterer.stories) - before, len(clusterer.stories))
+            progress(done.clustered)
+    return len(clusterer.stories)
 
 
 def cluster(
