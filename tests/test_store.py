@@ -15,7 +15,7 @@ from brieflow.store import Store, options_key
 from brieflow.store.migrations import LATEST, MIGRATIONS, migrate
 from brieflow.store.open import open_store
 
-from .pgserver import pg_server, pg_url  # noqa: F401
+from .conftest import backend
 from .storedata import article_record, edited
 
 ZH = Article.from_texts(
@@ -55,11 +55,11 @@ def a_brief(article: Article, engine: str = "extractive") -> Brief:
     )
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path: Path) -> Store:
-    """The same verbs on both backends (PostgreSQL: a new database on the throwaway cluster)."""
-    target = request.getfixturevalue("pg_url") if request.param == "postgres" else tmp_path / "t.db"
-    with open_store(target) as s:
+@pytest.fixture
+def store(db: Path | str) -> Store:
+    """The same verbs on both backends (`db` in tests/conftest.py)."""
+    with open_store(db) as s:
+        assert s.backend == backend(db)
         yield s
 
 
