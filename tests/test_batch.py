@@ -25,6 +25,7 @@ from brieflow.batch import (
     run_batch,
     work,
 )
+from brieflow.models import Article, content_id
 from brieflow.store import Store
 from brieflow.store.open import open_store
 
@@ -387,6 +388,33 @@ def test_an_extractor_crash_costs_only_its_own_source(
         f"{tmp_path / 'crash.txt'}: internal error while reading: RuntimeError('boom') "
         "(please report it)"
     ]
+
+
+def test_a_nul_character_in_an_article_is_stored_on_either_backend(
+    tmp_path: Path, db: Path | str
+) -> None:
+    # PostgreSQL text cannot hold U+0000 (SQLite can): it used to fail the whole batch there
+    records = [article_record(i) for i in range(3)]
+    records[1]["title"] = "Nul\x00title"
+    records[1]["paragraphs"][0] = "Nul\x00here. " + records[1]["paragraphs"][0]
+    src = write_jsonl(tmp_path / "nul.jsonl", records)
+    with opened(db) as store:
+        result = run_batch([str(src)], store, concurrency=1)
+        assert counts(result) == {
+            "seen": 3,
+            "briefed": 3,
+            "skipped": 0,
+            "duplicates": 0,
+            "failed": 0,
+        }
+        kept = "\x00" if backend(db) == "sqlite" else "\ufffd"  # the replacement character
+        stored = store.article("art-00001").article
+        assert stored.title == f"Nul{kept}title"
+        assert stored.paragraphs[0].text.startswith(f"Nul{kept}here. ")
+        assert store.article("art-00001").id == content_id(
+            Article.from_texts(records[1]["paragraphs"]).paragraphs
+        )  # the id is the text's as given, on both
+        assert run_batch([str(src)], store, concurrency=1).progress.skipped == 3
 
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>

@@ -156,3 +156,22 @@ def test_a_crash_is_a_json_500_naming_no_path(edge_client, tmp_path, monkeypatch
     r = client.get("/api/briefs")
     assert r.status_code == 500
     assert _no_path(r, tmp_path)["type"] == "InternalError"
+
+
+def test_a_nul_in_a_posted_article_is_stored(client, db):
+    # PostgreSQL text cannot hold U+0000: this was a 500 there (stored as U+FFFD now)
+    body = {
+        "article": {
+            "title": "Rates\u0000cut",
+            "source": "Port\u0000Gazette",
+            "paragraphs": [
+                "Harbor Bank cut its lending rates on Monday by half a point.",
+                "Shares rose after the cut was announced, traders said.",
+            ],
+        }
+    }
+    r = client.post("/api/briefs", json=body)
+    assert r.status_code == 201, r.text
+    got = client.get(f"/api/briefs/{r.json()['brief_id']}").json()["article"]
+    kept = "\u0000" if backend(db) == "sqlite" else "\ufffd"
+    assert (got["title"], got["source"]) == (f"Rates{kept}cut", f"Port{kept}Gazette")
