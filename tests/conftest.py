@@ -51,3 +51,49 @@ def _offline(monkeypatch):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a test that takes more than a few seconds")
+
+
+# -- the store's two backends ---------------------------------------------------------------------
+# The store, batch and web suites take `db`: each such test runs once on a SQLite file and once on
+# the throwaway PostgreSQL cluster (tests/pgserver.py), with ids [sqlite] and [postgresql].
+
+from .pgserver import clean_database, pg_server, pg_shared, pg_url  # noqa: E402, F401
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path):
+    """Where the test's store lives: a new SQLite file (its path) or an emptied, migrated
+    PostgreSQL database (its URL). A SQLite run that never made its file fails: the test ignored
+    `db`, so its PostgreSQL run would not have been one either."""
+    if request.param == "postgresql":
+        yield clean_database(request.getfixturevalue("pg_shared"))
+        return
+    path = tmp_path / "brieflow.db"
+    yield path
+    assert path.exists(), "the test never opened its `db`"
+
+
+def backend(db: str | Path) -> str:
+    """The backend a `db` value names, as `Store.backend` says it."""
+    return "postgresql" if str(db).startswith("postgresql://") else "sqlite"
+
+
+def sql(db: str | Path, statement: str) -> list[tuple]:
+    """The rows of one statement run straight on the test's database, past the Store (either
+    backend; a SQLite file must exist already: it is never created here)."""
+    if backend(db) == "postgresql":
+        import psycopg
+
+        with psycopg.connect(str(db), autocommit=True) as pg:
+            cur = pg.execute(statement)
+            return cur.fetchall() if cur.description else []
+    import sqlite3
+
+    lite = sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=5)
+    try:
+        with lite:
+            return lite.execute(statement).fetchall()
+    finally:
+        lite.close()

@@ -108,5 +108,44 @@ def pg_server() -> Iterator[str]:
 
 @pytest.fixture
 def pg_url(pg_server: str) -> str:
-    """A new, empty database on the throwaway cluster (one per test)."""
+    """A new, empty database on the throwaway cluster (one per test): for tests of opening,
+    migrating or refusing a database."""
     return new_database(pg_server)
+
+
+@pytest.fixture(scope="session")
+def pg_shared(pg_server: str) -> str:
+    """One migrated brieflow database for the session, emptied by each test that uses it
+    (`clean_database`): CREATE DATABASE costs ~0.5 s here, emptying one ~0.05 s."""
+    from brieflow.store.open import open_store
+
+    url = new_database(pg_server)
+    open_store(url).close()
+    return url
+
+
+def clean_database(url: str) -> str:
+    """Empty the brieflow database at `url` as if it were new: end every other session on it
+    (a previous test's server, a killed batch's), empty every table but `brieflow_schema` and
+    restart the numbering (brief numbers and run ids start at 1 again)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        schema = "schemaname = current_schema()"
+        tables = conn.execute(
+            f"SELECT tablename FROM pg_tables WHERE {schema} AND tablename <> 'brieflow_schema'"
+        ).fetchall()
+        sequences = conn.execute(f"SELECT sequencename FROM pg_sequences WHERE {schema}").fetchall()
+        # DELETE, not TRUNCATE: it need not wait for the ended sessions to let go of their locks;
+        # replica mode skips the foreign-key triggers, so the order of the tables does not matter
+        with conn.transaction():
+            conn.execute("SET LOCAL session_replication_role = replica")
+            for (table,) in tables:
+                conn.execute(f'DELETE FROM "{table}"')
+            for (sequence,) in sequences:
+                conn.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
+    return url

@@ -1,11 +1,11 @@
-"""Batch: counts, per-item errors, resume, near-duplicates, kill -9 and rerun, parallel batches."""
+"""Batch: counts, per-item errors, resume, near-duplicates, kill -9 and rerun, parallel batches.
+Every test that writes a store runs on SQLite and on PostgreSQL (`db` in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from brieflow import pipeline
 from brieflow.batch import (
     Job,
     Outcome,
@@ -24,8 +25,11 @@ from brieflow.batch import (
     run_batch,
     work,
 )
+from brieflow.models import Article, content_id
 from brieflow.store import Store
+from brieflow.store.open import open_store
 
+from .conftest import backend, sql
 from .storedata import article_record, edited, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,11 +58,20 @@ def counts(result) -> dict[str, int]:
     return result.progress.counts()
 
 
-def test_batch_counts_errors_and_resume(tmp_path: Path) -> None:
+def opened(db: Path | str) -> Store:
+    """The test's store, on the backend its `db` names."""
+    store = open_store(db)
+    assert store.backend == backend(db)
+    return store
+
+
+def test_batch_counts_errors_and_resume(tmp_path: Path, db: Path | str) -> None:
     expected = corpus(tmp_path / "in")
-    with Store(tmp_path / "b.db") as store:
+    with opened(db) as store:
         first = run_batch([str(tmp_path / "in")], store, concurrency=1)
         assert counts(first) == expected
+        # what was stored is what the pipeline gives for that article
+        assert store.brief("art-00004").brief == pipeline.brief(store.article("art-00004").article)
         assert sorted(first.failure_kinds) == ["EmptyArticle", "InputError"]
         assert any("news.jsonl:15" in line for line in first.failures)
         assert {f.kind for f in store.failures(first.run)} == {"EmptyArticle", "InputError"}
@@ -83,9 +96,9 @@ def test_batch_counts_errors_and_resume(tmp_path: Path) -> None:
         assert store.counts()["briefs"] == expected["briefed"] + 1
 
 
-def test_process_pool_gives_the_same_briefs_as_serial(tmp_path: Path) -> None:
+def test_process_pool_gives_the_same_briefs_as_serial(tmp_path: Path, db: Path | str) -> None:
     corpus(tmp_path / "in", n=6)
-    with Store(tmp_path / "serial.db") as s1, Store(tmp_path / "pool.db") as s2:
+    with Store(tmp_path / "serial.db") as s1, opened(db) as s2:
         run_batch([str(tmp_path / "in")], s1, concurrency=1)
         result = run_batch([str(tmp_path / "in")], s2, executor=PoolExecutor(2, processes=True))
         assert result.progress.briefed == 7
@@ -94,10 +107,10 @@ def test_process_pool_gives_the_same_briefs_as_serial(tmp_path: Path) -> None:
         assert one == two and len(one) == 7
 
 
-def test_thread_pool_gives_the_same_briefs_as_serial(tmp_path: Path) -> None:
+def test_thread_pool_gives_the_same_briefs_as_serial(tmp_path: Path, db: Path | str) -> None:
     # each thread has its own engine: an Engine is not promised to be thread-safe
     src = write_jsonl(tmp_path / "zh.jsonl", [article_record(i) for i in range(8)])
-    with Store(tmp_path / "serial.db") as s1, Store(tmp_path / "threads.db") as s2:
+    with Store(tmp_path / "serial.db") as s1, opened(db) as s2:
         run_batch([str(src)], s1, concurrency=1)
         result = run_batch([str(src)], s2, executor=PoolExecutor(3, processes=False))
         assert result.progress.briefed == 8
@@ -120,10 +133,10 @@ class RecordingExecutor:
                 yield work(job, task)
 
 
-def test_executor_seam(tmp_path: Path) -> None:
+def test_executor_seam(tmp_path: Path, db: Path | str) -> None:
     write_jsonl(tmp_path / "a.jsonl", [article_record(i) for i in range(4)])
     executor = RecordingExecutor()
-    with Store(tmp_path / "e.db") as store:
+    with opened(db) as store:
         result = run_batch([str(tmp_path / "a.jsonl")], store, executor=executor)
         assert counts(result) == {
             "seen": 4,
@@ -156,14 +169,11 @@ def test_url_lists_and_estimates(tmp_path: Path) -> None:
     assert estimate_total(["-"]) is None
 
 
-def _briefed(db: Path) -> int:
+def _briefed(db: Path | str) -> int:
+    """Briefs in the database so far (0 while the batch has not made it yet)."""
     try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute("SELECT count(*) FROM briefs").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
+        return sql(db, "SELECT count(*) FROM briefs")[0][0]
+    except Exception:  # no file or no table yet (sqlite3 or psycopg errors)
         return 0
 
 
@@ -188,7 +198,7 @@ def _alive(pid: int) -> bool:
     return stat[stat.rindex(")") + 2] != "Z"
 
 
-def _batch_cmd(db: Path, *sources: str, jobs: int = 1) -> list[str]:
+def _batch_cmd(db: Path | str, *sources: str, jobs: int = 1) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -210,14 +220,17 @@ def env() -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize(
+    ("db", "jobs"),
+    [("sqlite", 1), ("sqlite", 2), ("postgresql", 2)],  # one worker or two: no backend's concern
+    indirect=["db"],
+)
 def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
-    tmp_path: Path, jobs: int
+    tmp_path: Path, jobs: int, db: Path | str
 ) -> None:
     n = 40
     records = [article_record(i) for i in range(n)]
     src = write_jsonl(tmp_path / "big.jsonl", records)
-    db = tmp_path / "k.db"
     proc = subprocess.Popen(
         _batch_cmd(db, str(src), jobs=jobs),
         env=env(),
@@ -253,29 +266,27 @@ def test_kill_9_mid_run_then_rerun_briefs_everything_exactly_once(
         timeout=300,
     )
     assert rerun.returncode == 0, rerun.stderr
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == n
-    assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
-    statuses = [s for (s,) in conn.execute("SELECT status FROM runs ORDER BY id")]
+    if backend(db) == "sqlite":  # the file survived the kill (PostgreSQL keeps its own WAL)
+        assert sql(db, "PRAGMA integrity_check") == [("ok",)]
+    assert sql(db, "SELECT count(*) FROM articles") == [(n,)]
+    assert sql(db, "SELECT count(*), count(DISTINCT article) FROM briefs") == [(n, n)]
+    statuses = [s for (s,) in sql(db, "SELECT status FROM runs ORDER BY id")]
     assert statuses == ["running", "done"]  # the killed run never got to say it ended
     externals = {
         e
-        for (e,) in conn.execute(
-            "SELECT a.external_id FROM briefs b JOIN articles a ON a.pk = b.article"
+        for (e,) in sql(
+            db, "SELECT a.external_id FROM briefs b JOIN articles a ON a.pk = b.article"
         )
     }
     assert externals == {r["id"] for r in records}
-    conn.close()
     assert f"{n - killed_at} briefed, {killed_at} already briefed" in rerun.stderr
 
 
 @pytest.mark.slow
-def test_two_batches_at_once_on_one_database(tmp_path: Path) -> None:
+def test_two_batches_at_once_on_one_database(tmp_path: Path, db: Path | str) -> None:
     records = [article_record(i) for i in range(30)]
     a = write_jsonl(tmp_path / "a.jsonl", records[:20])
     b = write_jsonl(tmp_path / "b.jsonl", records[10:])  # 10 articles in both
-    db = tmp_path / "two.db"
     procs = [
         subprocess.Popen(
             _batch_cmd(db, str(src)),
@@ -289,19 +300,14 @@ def test_two_batches_at_once_on_one_database(tmp_path: Path) -> None:
     ]
     outs = [p.communicate(timeout=300)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 30
-    assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (
-        30,
-        30,
-    )
-    conn.close()
+    assert sql(db, "SELECT count(*), count(DISTINCT id) FROM articles") == [(30, 30)]
+    assert sql(db, "SELECT count(*), count(DISTINCT article) FROM briefs") == [(30, 30)]
+    assert sql(db, "SELECT count(*) FROM failures") == [(0,)]
 
 
 @pytest.mark.slow
-def test_batch_cli_reports_and_exit_codes(tmp_path: Path) -> None:
+def test_batch_cli_reports_and_exit_codes(tmp_path: Path, db: Path | str) -> None:
     corpus(tmp_path / "in", n=3)
-    db = tmp_path / "cli.db"
     done = subprocess.run(
         _batch_cmd(db, str(tmp_path / "in")), env=env(), capture_output=True, text=True, timeout=300
     )
@@ -327,10 +333,11 @@ def test_batch_cli_reports_and_exit_codes(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_ctrl_c_ends_the_run_as_interrupted_and_resume_finishes_it(tmp_path: Path) -> None:
+def test_ctrl_c_ends_the_run_as_interrupted_and_resume_finishes_it(
+    tmp_path: Path, db: Path | str
+) -> None:
     n = 40
     src = write_jsonl(tmp_path / "c.jsonl", [article_record(i) for i in range(n)])
-    db = tmp_path / "c.db"
     proc = subprocess.Popen(
         _batch_cmd(db, str(src), jobs=2),
         env=env(),
@@ -348,20 +355,17 @@ def test_ctrl_c_ends_the_run_as_interrupted_and_resume_finishes_it(tmp_path: Pat
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert err.rstrip().endswith("brieflow: interrupted")
-    conn = sqlite3.connect(db)
-    (status,) = conn.execute("SELECT status FROM runs").fetchone()
-    conn.close()
-    assert status == "interrupted"
+    assert sql(db, "SELECT status FROM runs") == [("interrupted",)]
     rerun = subprocess.run(
         _batch_cmd(db, str(src), jobs=2), env=env(), capture_output=True, text=True, timeout=300
     )
     assert rerun.returncode == 0, rerun.stderr
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*), count(DISTINCT article) FROM briefs").fetchone() == (n, n)
-    conn.close()
+    assert sql(db, "SELECT count(*), count(DISTINCT article) FROM briefs") == [(n, n)]
 
 
-def test_an_extractor_crash_costs_only_its_own_source(tmp_path: Path, monkeypatch) -> None:
+def test_an_extractor_crash_costs_only_its_own_source(
+    tmp_path: Path, monkeypatch, db: Path | str
+) -> None:
     # An extractor bug (simulated: the text extractor raising on one file) must not end the batch.
     import brieflow.extract as extract
 
@@ -376,13 +380,41 @@ def test_an_extractor_crash_costs_only_its_own_source(tmp_path: Path, monkeypatc
     monkeypatch.setitem(extract.EXTRACTORS, "text", flaky)
     (tmp_path / "crash.txt").write_text("Some text.\n\nMore text here.\n", "utf-8")
     src = write_jsonl(tmp_path / "ok.jsonl", [article_record(i) for i in range(2)])
-    with Store(tmp_path / "x.db") as store:
+    with opened(db) as store:
         result = run_batch([str(tmp_path / "crash.txt"), str(src)], store, concurrency=1)
+        assert store.counts()["articles"] == 2
     assert counts(result) == {"seen": 3, "briefed": 2, "skipped": 0, "duplicates": 0, "failed": 1}
     assert result.failures == [
         f"{tmp_path / 'crash.txt'}: internal error while reading: RuntimeError('boom') "
         "(please report it)"
     ]
+
+
+def test_a_nul_character_in_an_article_is_stored_on_either_backend(
+    tmp_path: Path, db: Path | str
+) -> None:
+    # PostgreSQL text cannot hold U+0000 (SQLite can): it used to fail the whole batch there
+    records = [article_record(i) for i in range(3)]
+    records[1]["title"] = "Nul\x00title"
+    records[1]["paragraphs"][0] = "Nul\x00here. " + records[1]["paragraphs"][0]
+    src = write_jsonl(tmp_path / "nul.jsonl", records)
+    with opened(db) as store:
+        result = run_batch([str(src)], store, concurrency=1)
+        assert counts(result) == {
+            "seen": 3,
+            "briefed": 3,
+            "skipped": 0,
+            "duplicates": 0,
+            "failed": 0,
+        }
+        kept = "\x00" if backend(db) == "sqlite" else "\ufffd"  # the replacement character
+        stored = store.article("art-00001").article
+        assert stored.title == f"Nul{kept}title"
+        assert stored.paragraphs[0].text.startswith(f"Nul{kept}here. ")
+        assert store.article("art-00001").id == content_id(
+            Article.from_texts(records[1]["paragraphs"]).paragraphs
+        )  # the id is the text's as given, on both
+        assert run_batch([str(src)], store, concurrency=1).progress.skipped == 3
 
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
@@ -395,7 +427,7 @@ FEED = """<?xml version="1.0" encoding="UTF-8"?>
 </item></channel></rss>"""
 
 
-def test_a_list_of_urls_over_loopback(tmp_path: Path) -> None:
+def test_a_list_of_urls_over_loopback(tmp_path: Path, db: Path | str) -> None:
     from .httpserver import Handler, Server
 
     Handler.routes["/batch-feed.xml"] = (
@@ -408,7 +440,7 @@ def test_a_list_of_urls_over_loopback(tmp_path: Path) -> None:
         urls.write_text(
             f"# the desk's sources\n{base}/batch-feed.xml\n{base}/utf8\n{base}/missing\n", "utf-8"
         )
-        with Store(tmp_path / "u.db") as store:
+        with opened(db) as store:
             result = run_batch([str(urls)], store, concurrency=1)
             assert counts(result) == {
                 "seen": 4,

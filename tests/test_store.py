@@ -15,7 +15,7 @@ from brieflow.store import Store, options_key
 from brieflow.store.migrations import LATEST, MIGRATIONS, migrate
 from brieflow.store.open import open_store
 
-from .pgserver import pg_server, pg_url  # noqa: F401
+from .conftest import backend
 from .storedata import article_record, edited
 
 ZH = Article.from_texts(
@@ -55,11 +55,11 @@ def a_brief(article: Article, engine: str = "extractive") -> Brief:
     )
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path: Path) -> Store:
-    """The same verbs on both backends (PostgreSQL: a new database on the throwaway cluster)."""
-    target = request.getfixturevalue("pg_url") if request.param == "postgres" else tmp_path / "t.db"
-    with open_store(target) as s:
+@pytest.fixture
+def store(db: Path | str) -> Store:
+    """The same verbs on both backends (`db` in tests/conftest.py)."""
+    with open_store(db) as s:
+        assert s.backend == backend(db)
         yield s
 
 
@@ -207,15 +207,15 @@ def test_missing_database_is_not_created_for_readers(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()
 
 
-def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "c.db"
-    Store(path).close()
+def test_concurrent_writers_lose_nothing(db: Path | str) -> None:
+    open_store(db).close()
     records = [article_record(i) for i in range(40)]
     errors: list[BaseException] = []
 
     def writer(offset: int) -> None:
         try:
-            with Store(path) as s:
+            with open_store(db) as s:
+                assert s.backend == backend(db)
                 # both writers add all 40 articles (in different orders) and brief each
                 order = records[offset:] + records[:offset]
                 for rec in order:
@@ -231,17 +231,19 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    with Store(path) as s:
+    with open_store(db) as s:
         assert s.counts()["articles"] == 40
         assert s.counts()["briefs"] == 40
         assert s.counts()["duplicates"] == 0
         assert {a.external_id for a in s.articles()} == {r["id"] for r in records}
 
 
-def test_a_store_refuses_use_from_another_thread(tmp_path: Path) -> None:
-    """A sqlite3 connection must not be used by two threads at once: a Store belongs to the
-    thread that opened it, and says so, instead of corrupting a transaction now and then."""
-    store = Store(tmp_path / "t.db")
+def test_a_store_refuses_use_from_another_thread(db: Path | str) -> None:
+    """A sqlite3 (or psycopg) connection must not be used by two threads at once: a Store
+    belongs to the thread that opened it, and says so, instead of corrupting a transaction now
+    and then."""
+    store = open_store(db)
+    assert store.backend == backend(db)
     store.add_article(ZH, origin="a")
     caught: list[BaseException] = []
 
@@ -256,8 +258,8 @@ def test_a_store_refuses_use_from_another_thread(tmp_path: Path) -> None:
     thread.join()
     assert len(caught) == 1 and isinstance(caught[0], StoreError)
     assert caught[0].line() == (
-        f"{tmp_path / 't.db'}: this Store was opened by another thread "
-        "(open one Store per thread: a SQLite connection must not be shared)"
+        f"{db}: this Store was opened by another thread "
+        "(open one Store per thread: a database connection must not be shared)"
     )
     assert store.counts()["articles"] == 1  # the owner still can
     closer = threading.Thread(target=store.close)  # closing from anywhere is fine

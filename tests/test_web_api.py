@@ -1,4 +1,9 @@
-"""The web app in-process (Starlette's TestClient): API, pages, errors and safety layers."""
+"""The web app in-process (Starlette's TestClient): API, pages, errors and safety layers.
+
+What reads or writes the store runs on SQLite and on PostgreSQL (`client` and `thread_client`
+take `db` from tests/conftest.py); what is answered before the store is touched (validation,
+refused URLs, size caps, headers) runs on SQLite only (`edge_client`): the backend cannot change
+it."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from brieflow import pipeline
 from brieflow.engines import BUILTIN, BriefOptions
 from brieflow.models import Article, Brief, Viewpoint
 from brieflow.render import get_renderer
-from brieflow.store import Store
+from brieflow.store.open import open_store
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -23,7 +28,7 @@ with warnings.catch_warnings():
 from brieflow.config import Settings  # noqa: E402
 from brieflow.web import WebSettings, create_app  # noqa: E402
 
-from .conftest import EXAMPLES, FIXTURES  # noqa: E402
+from .conftest import EXAMPLES, FIXTURES, backend  # noqa: E402
 from .httpserver import Handler, Server  # noqa: E402
 
 EN = (EXAMPLES / "en-chip-export.txt").read_text(encoding="utf-8")
@@ -40,20 +45,37 @@ HOSTILE = (
 
 
 def make_client(tmp_path: Path, **kw) -> TestClient:
-    web = WebSettings(db=tmp_path / "web.db", **kw)
-    return TestClient(create_app(web), raise_server_exceptions=False)
+    """A client of an app on `db=` (a SQLite path or a postgresql:// URL; by default a SQLite
+    file in tmp_path)."""
+    kw.setdefault("db", tmp_path / "web.db")
+    app = create_app(WebSettings(**kw))
+    assert app.state.service.store.backend == backend(kw["db"])
+    return TestClient(app, raise_server_exceptions=False)
 
 
 @pytest.fixture
-def client(tmp_path: Path):
+def client(tmp_path: Path, db: Path | str):
+    with make_client(tmp_path, db=db) as c:
+        yield c
+
+
+@pytest.fixture
+def thread_client(tmp_path: Path, db: Path | str):
+    """Briefs in the server's threads: for tests that patch brieflow in this process (fake
+    engines, fake DNS), which worker processes would not see."""
+    with make_client(tmp_path, db=db, workers="thread") as c:
+        yield c
+
+
+@pytest.fixture
+def edge_client(tmp_path: Path):
+    """SQLite only: for requests answered before the store is read or written."""
     with make_client(tmp_path) as c:
         yield c
 
 
 @pytest.fixture
-def thread_client(tmp_path: Path):
-    """Briefs in the server's threads: for tests that patch brieflow in this process (fake
-    engines, fake DNS), which worker processes would not see."""
+def edge_thread_client(tmp_path: Path):
     with make_client(tmp_path, workers="thread") as c:
         yield c
 
@@ -91,7 +113,7 @@ def test_location_header_and_get_by_number(client: TestClient) -> None:
     assert got.json()["core_viewpoint"] == r.json()["core_viewpoint"]
 
 
-def test_equal_brief_is_returned_not_recomputed(client: TestClient, tmp_path: Path) -> None:
+def test_equal_brief_is_returned_not_recomputed(client: TestClient, db: Path | str) -> None:
     first = post(client, text=EN)
     again = post(client, text=EN)
     assert again["brief_id"] == first["brief_id"]
@@ -99,7 +121,7 @@ def test_equal_brief_is_returned_not_recomputed(client: TestClient, tmp_path: Pa
     assert other["brief_id"] == 2
     assert len(other["groups"]) <= 2
     assert all(len(g["points"]) <= 2 for g in other["groups"])
-    with Store(tmp_path / "web.db") as store:
+    with open_store(db) as store:
         assert store.counts()["articles"] == 1
         assert store.counts()["briefs"] == 2
 
@@ -206,9 +228,9 @@ def test_list_search_chinese_and_english_with_filters(client: TestClient) -> Non
     ],
 )
 def test_errors_are_json_with_the_class_status(
-    client: TestClient, body: dict, status: int, kind: str
+    edge_client: TestClient, body: dict, status: int, kind: str
 ) -> None:
-    r = client.post("/api/briefs", json=body)
+    r = edge_client.post("/api/briefs", json=body)
     assert r.status_code == status, r.text
     assert set(r.json()) == {"error"}
     assert r.json()["error"]["type"] == kind
@@ -216,8 +238,8 @@ def test_errors_are_json_with_the_class_status(
     assert "Traceback" not in r.text
 
 
-def test_not_json_body(client: TestClient) -> None:
-    r = client.post(
+def test_not_json_body(edge_client: TestClient) -> None:
+    r = edge_client.post(
         "/api/briefs", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert r.status_code == 422
@@ -241,7 +263,9 @@ def test_not_found(client: TestClient) -> None:
     assert page.headers["content-type"].startswith("text/html")
 
 
-def test_an_unexpected_crash_is_a_plain_500(client: TestClient, monkeypatch) -> None:
+def test_an_unexpected_crash_is_a_plain_500(edge_client: TestClient, monkeypatch) -> None:
+    client = edge_client
+
     def boom(self, number):  # noqa: ANN001
         raise RuntimeError("secret internals at /srv/app.py line 3")
 
@@ -336,7 +360,8 @@ def test_article_text_is_escaped_everywhere(client: TestClient) -> None:
     assert scripts == ['<script src="/static/render.js">', '<script src="/static/web.js">']
 
 
-def test_pages_use_only_local_assets_and_a_strict_csp(client: TestClient) -> None:
+def test_pages_use_only_local_assets_and_a_strict_csp(edge_client: TestClient) -> None:
+    client = edge_client
     post(client, text=EN)
     for path in ("/", "/briefs", "/briefs/1", "/docs"):
         r = client.get(path)
@@ -351,7 +376,8 @@ def test_pages_use_only_local_assets_and_a_strict_csp(client: TestClient) -> Non
         assert client.get(asset).status_code == 200
 
 
-def test_openapi_json_and_local_docs(client: TestClient) -> None:
+def test_openapi_json_and_local_docs(edge_client: TestClient) -> None:
+    client = edge_client
     spec = client.get("/openapi.json").json()
     assert spec["info"]["title"] == "brieflow"
     assert set(spec["paths"]) >= {
@@ -370,10 +396,12 @@ def test_openapi_json_and_local_docs(client: TestClient) -> None:
 
 
 def test_healthz(client: TestClient) -> None:
+    store = client.app.state.service.store  # type: ignore[attr-defined]
     assert client.get("/healthz").json() == {
         "status": "ok",
-        "schema_version": Store.latest_schema_version,
+        "schema_version": store.latest_schema_version,
     }
+    assert store.schema_version == store.latest_schema_version
 
 
 def test_host_check_refuses_other_names(tmp_path: Path) -> None:
@@ -382,7 +410,8 @@ def test_host_check_refuses_other_names(tmp_path: Path) -> None:
         assert c.get("/healthz", headers={"host": "rebound.example"}).status_code == 400
 
 
-def test_cross_origin_posts_are_refused(client: TestClient) -> None:
+def test_cross_origin_posts_are_refused(edge_client: TestClient) -> None:
+    client = edge_client
     evil = {"origin": "http://attacker.example", "host": "testserver"}
     r = client.post("/api/briefs", json={"text": EN}, headers=evil)
     assert r.status_code == 403
@@ -430,8 +459,8 @@ def literal_dns(monkeypatch):
         "http://metadata.google.internal/computeMetadata/v1/",
     ],
 )
-def test_refused_urls_are_400(client: TestClient, literal_dns, url: str) -> None:
-    r = client.post("/api/briefs", json={"url": url})
+def test_refused_urls_are_400(edge_client: TestClient, literal_dns, url: str) -> None:
+    r = edge_client.post("/api/briefs", json={"url": url})
     assert r.status_code == 400, r.text
     assert r.json()["error"]["type"] == "RefusedURL"
 
@@ -466,9 +495,9 @@ def test_public_url_is_fetched_and_briefed(thread_client: TestClient, public_loo
 
 @pytest.mark.parametrize("path", ["/to-private", "/to-metadata", "/to-file"])
 def test_redirects_to_private_or_other_schemes_are_400(
-    thread_client: TestClient, public_loopback: str, path: str
+    edge_thread_client: TestClient, public_loopback: str, path: str
 ) -> None:
-    client = thread_client
+    client = edge_thread_client
 
     r = client.post("/api/briefs", json={"url": f"{public_loopback}{path}"})
     assert r.status_code == 400, r.text
@@ -485,8 +514,9 @@ def test_fetch_timeout_is_a_502(tmp_path: Path, public_loopback: str) -> None:
 
 
 def test_pasted_feed_of_many_items_is_refused_before_any_link_is_fetched(
-    thread_client: TestClient, public_loopback: str
+    edge_thread_client: TestClient, public_loopback: str
 ) -> None:
+    thread_client = edge_thread_client
     items = "".join(
         f"<item><title>Story {i}</title><link>{public_loopback}/utf8?{i}</link></item>"
         for i in range(30)
@@ -544,7 +574,8 @@ def test_form_upload_json(client: TestClient) -> None:
     assert client.get("/api/briefs/1").json()["article"]["title"] == "Pier"
 
 
-def test_form_errors_show_on_the_form(client: TestClient) -> None:
+def test_form_errors_show_on_the_form(edge_client: TestClient) -> None:
+    client = edge_client
     r = client.post("/briefs", data={"text": ""})
     assert r.status_code == 400
     assert "give one input: paste text, choose a file, or enter a URL" in r.text

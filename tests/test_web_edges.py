@@ -1,5 +1,7 @@
 """Issue 13 (defects 9, 15, 16, web side): odd requests get their documented status and a JSON
-error that names no file path; the OpenAPI description says what the server does."""
+error that names no file path (nor database URL); the OpenAPI description says what the server
+does. Requests that reach the store run on SQLite and PostgreSQL (`client`), those answered before
+it on SQLite only (`edge_client`)."""
 
 from __future__ import annotations
 
@@ -14,48 +16,61 @@ with warnings.catch_warnings():
 
 from brieflow.web import WebSettings, create_app  # noqa: E402
 
-from .conftest import EXAMPLES  # noqa: E402
+from .conftest import EXAMPLES, backend  # noqa: E402
 
 EN = (EXAMPLES / "en-chip-export.txt").read_text(encoding="utf-8")
 
 
-def make_client(tmp_path: Path, **kw) -> TestClient:
-    web = WebSettings(db=tmp_path / "secret-folder" / "web.db", **kw)
-    return TestClient(create_app(web), raise_server_exceptions=False)
+def make_client(where: Path | str, **kw) -> TestClient:
+    app = create_app(WebSettings(db=where, **kw))
+    assert app.state.service.store.backend == backend(where)
+    return TestClient(app, raise_server_exceptions=False)
 
 
 @pytest.fixture
-def client(tmp_path: Path):
-    with make_client(tmp_path) as c:
+def client(db: Path | str):
+    """The app on `db` (tests/conftest.py): on SQLite a file in tmp_path, which must not show."""
+    with make_client(db) as c:
         yield c
 
 
-def _no_path(response, tmp_path: Path) -> dict:
+@pytest.fixture
+def edge_client(tmp_path: Path):
+    """SQLite only: for requests answered before the store is read or written."""
+    with make_client(tmp_path / "secret-folder" / "web.db") as c:
+        yield c
+
+
+def _no_path(response, tmp_path: Path, db: Path | str | None = None) -> dict:
+    """The error, which names neither the database's folder nor its URL."""
     body = response.json()
     assert set(body) == {"error"} and set(body["error"]) == {"type", "message"}
     assert "secret-folder" not in response.text and str(tmp_path) not in response.text
+    if db is not None and backend(db) == "postgresql":
+        database = str(db).rsplit("/", 1)[1]
+        assert database not in response.text and "127.0.0.1" not in response.text
     return body["error"]
 
 
 @pytest.mark.parametrize(
     "path", ["/api/briefs/99999999999999999999999", "/api/briefs/99999999999999999999999.md"]
 )
-def test_a_huge_brief_number_is_404(client, tmp_path, path):
+def test_a_huge_brief_number_is_404(client, tmp_path, db, path):
     r = client.get(path)
     assert r.status_code == 404
-    assert _no_path(r, tmp_path)["type"] == "NotFound"
+    assert _no_path(r, tmp_path, db)["type"] == "NotFound"
 
 
-def test_an_unknown_article_is_404_without_the_database_path(client, tmp_path):
+def test_an_unknown_article_is_404_without_the_database_path(client, tmp_path, db):
     r = client.get("/api/articles/nosuchid")
     assert r.status_code == 404
-    assert "no article with id 'nosuchid'" in _no_path(r, tmp_path)["message"]
+    assert "no article with id 'nosuchid'" in _no_path(r, tmp_path, db)["message"]
 
 
-def test_a_2000_word_search_is_a_clean_400(client, tmp_path):
+def test_a_2000_word_search_is_a_clean_400(client, tmp_path, db):
     r = client.get("/api/briefs", params={"q": " ".join(f"w{i}xyz" for i in range(2000))})
     assert r.status_code == 400
-    assert "too many words" in _no_path(r, tmp_path)["message"]
+    assert "too many words" in _no_path(r, tmp_path, db)["message"]
 
 
 @pytest.mark.parametrize("q", ["\x00", "chip\x00s", "\x00\x00 export"])
@@ -66,7 +81,8 @@ def test_a_nul_in_a_search_is_ignored(client, q):
     assert r.json()["count"] == 1  # a NUL is a space: the other words still find the brief
 
 
-def test_a_store_error_names_no_path(client, tmp_path, monkeypatch):
+def test_a_store_error_names_no_path(edge_client, tmp_path, monkeypatch):
+    client = edge_client
     from brieflow.errors import StoreError
     from brieflow.web.service import Service
 
@@ -80,8 +96,8 @@ def test_a_store_error_names_no_path(client, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("value", ["²", "٣", "1.0", "-1", "5", "9" * 30])
-def test_form_groups_must_be_1_to_4(client, value):
-    r = client.post(
+def test_form_groups_must_be_1_to_4(edge_client, value):
+    r = edge_client.post(
         "/briefs",
         data={"text": EN, "groups": value, "points": "2"},
         headers={"accept": "text/html"},
@@ -91,21 +107,21 @@ def test_form_groups_must_be_1_to_4(client, value):
     assert "groups must be a number from 1 to 4" in r.text
 
 
-def test_llm_not_configured_is_503(client, tmp_path):
-    r = client.post("/api/briefs", json={"text": EN, "engine": "llm"})
+def test_llm_not_configured_is_503(edge_client, tmp_path):
+    r = edge_client.post("/api/briefs", json={"text": EN, "engine": "llm"})
     assert r.status_code == 503
     assert _no_path(r, tmp_path)["type"] == "EngineNotConfigured"
 
 
 @pytest.mark.parametrize("url", ["http://example.com:99999/a", "http:///a", "http://:80/a"])
-def test_a_bad_port_or_missing_host_is_400(client, url):
-    r = client.post("/api/briefs", json={"url": url})
+def test_a_bad_port_or_missing_host_is_400(edge_client, url):
+    r = edge_client.post("/api/briefs", json={"url": url})
     assert r.status_code == 400, r.text
     assert r.json()["error"]["type"] == "RefusedURL"
 
 
 def test_the_host_check_answers_json(tmp_path):
-    with make_client(tmp_path, allowed_hosts=("127.0.0.1",)) as c:
+    with make_client(tmp_path / "secret-folder" / "web.db", allowed_hosts=("127.0.0.1",)) as c:
         r = c.get("/api/briefs", headers={"host": "rebound.example"})
     assert r.status_code == 400
     assert r.json()["error"]["type"] == "InvalidHost"
@@ -119,7 +135,8 @@ def test_the_markdown_media_type_matches_openapi(client):
     assert r.headers["content-type"].split(";")[0] in declared
 
 
-def test_the_schema_says_exactly_one_input(client, tmp_path):
+def test_the_schema_says_exactly_one_input(edge_client, tmp_path):
+    client = edge_client
     spec = client.get("/openapi.json").json()
     schema = spec["components"]["schemas"]["BriefRequest"]
     assert schema["oneOf"] == [{"required": [k]} for k in ("text", "html", "url", "article")]
@@ -128,7 +145,8 @@ def test_the_schema_says_exactly_one_input(client, tmp_path):
     assert "give exactly one of text, html, url or article" in _no_path(r, tmp_path)["message"]
 
 
-def test_a_crash_is_a_json_500_naming_no_path(client, tmp_path, monkeypatch):
+def test_a_crash_is_a_json_500_naming_no_path(edge_client, tmp_path, monkeypatch):
+    client = edge_client
     from brieflow.web.service import Service
 
     def crash(self, *args, **kwargs):
@@ -138,3 +156,22 @@ def test_a_crash_is_a_json_500_naming_no_path(client, tmp_path, monkeypatch):
     r = client.get("/api/briefs")
     assert r.status_code == 500
     assert _no_path(r, tmp_path)["type"] == "InternalError"
+
+
+def test_a_nul_in_a_posted_article_is_stored(client, db):
+    # PostgreSQL text cannot hold U+0000: this was a 500 there (stored as U+FFFD now)
+    body = {
+        "article": {
+            "title": "Rates\u0000cut",
+            "source": "Port\u0000Gazette",
+            "paragraphs": [
+                "Harbor Bank cut its lending rates on Monday by half a point.",
+                "Shares rose after the cut was announced, traders said.",
+            ],
+        }
+    }
+    r = client.post("/api/briefs", json=body)
+    assert r.status_code == 201, r.text
+    got = client.get(f"/api/briefs/{r.json()['brief_id']}").json()["article"]
+    kept = "\u0000" if backend(db) == "sqlite" else "\ufffd"
+    assert (got["title"], got["source"]) == (f"Rates{kept}cut", f"Port{kept}Gazette")

@@ -1,5 +1,6 @@
 """Briefs in worker processes: a runaway is stopped at the deadline, a dead worker is replaced,
-and the server answers other requests meanwhile."""
+and the server answers other requests meanwhile; the apps run on SQLite and PostgreSQL (`db` in
+tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from brieflow.web import WebSettings, create_app
 from brieflow.web.workers import BriefTimeout, WorkerPool
 
 from . import web_jobs
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, backend
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -47,10 +48,10 @@ def _raise_input_error() -> None:
 
 
 def test_runaway_brief_is_stopped_and_the_server_keeps_answering(
-    tmp_path: Path, monkeypatch
+    db: Path | str, monkeypatch
 ) -> None:
     monkeypatch.setattr("brieflow.web.service.read_submission", web_jobs.hold_gil)
-    web = WebSettings(db=tmp_path / "w.db", brief_timeout=3.0)
+    web = WebSettings(db=db, brief_timeout=3.0)
     with TestClient(create_app(web), raise_server_exceptions=False) as client:
         answer: dict = {}
 
@@ -83,9 +84,9 @@ def test_runaway_brief_is_stopped_and_the_server_keeps_answering(
         assert ok.status_code == 201, ok.text
 
 
-def test_a_worker_that_dies_is_503_and_replaced(tmp_path: Path, monkeypatch) -> None:
+def test_a_worker_that_dies_is_503_and_replaced(db: Path | str, monkeypatch) -> None:
     monkeypatch.setattr("brieflow.web.service.read_submission", web_jobs.die)
-    web = WebSettings(db=tmp_path / "w.db")
+    web = WebSettings(db=db)
     with TestClient(create_app(web), raise_server_exceptions=False) as client:
         r = client.post("/api/briefs", json={"text": EN})
         assert r.status_code == 503
@@ -94,22 +95,28 @@ def test_a_worker_that_dies_is_503_and_replaced(tmp_path: Path, monkeypatch) -> 
         assert client.post("/api/briefs", json={"text": EN}).status_code == 201
 
 
-def test_the_service_reopens_its_database_after_a_shutdown(tmp_path: Path) -> None:
+def test_the_service_reopens_its_database_after_a_shutdown(db: Path | str) -> None:
     """Shutting the app down closes its database connections; starting it again (as test
     clients and schemathesis do) must open new ones, not answer 500 from closed ones."""
     from brieflow.web import Service
 
-    service = Service(WebSettings(db=tmp_path / "w.db", workers="thread"))
+    service = Service(WebSettings(db=db, workers="thread"))
+    first = service.store
     service.close()
-    assert service.store.schema_version >= 1
+    assert first.closed
+    again = service.store
+    assert again is not first and again.backend == backend(db)
+    assert again.schema_version == again.latest_schema_version
     service.close()
 
 
-def test_the_app_briefs_again_after_its_lifespan_restarts(tmp_path: Path) -> None:
+def test_the_app_briefs_again_after_its_lifespan_restarts(db: Path | str) -> None:
     """Shutting down stops the threads and worker processes; starting again (test clients,
     schemathesis and reloaders do) must give new ones, not `cannot schedule new futures`."""
-    app = create_app(WebSettings(db=tmp_path / "w.db"))
+    app = create_app(WebSettings(db=db))
+    assert app.state.service.store.backend == backend(db)
     for _ in range(2):
         with TestClient(app, raise_server_exceptions=False) as client:
             r = client.post("/api/briefs", json={"text": EN})
-            assert r.status_code in (200, 201), r.text
+            assert r.status_code == 201, r.text
+            assert r.json()["brief_id"] == 1  # the second time, the stored brief

@@ -54,6 +54,18 @@ def _sql(sql: str) -> str:
     return re.sub(r"\?", "%s", sql)
 
 
+def _params(params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """Query parameters PostgreSQL takes. Its text cannot hold U+0000, which SQLite keeps and a
+    JSON article may carry: such a character is stored as U+FFFD (the replacement character),
+    so the article is kept and briefed as on SQLite instead of failing the whole batch."""
+    return (
+        tuple(
+            p.replace("\x00", "\ufffd") if isinstance(p, str) and "\x00" in p else p for p in params
+        )
+        or None
+    )
+
+
 class _Connection:
     """A psycopg connection (autocommit; the Store issues BEGIN/COMMIT) with sqlite3's calls."""
 
@@ -61,10 +73,10 @@ class _Connection:
         self.raw = raw
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.raw.execute(_sql(sql), tuple(params) or None)
+        return self.raw.execute(_sql(sql), _params(params))
 
     def executemany(self, sql: str, rows: Any) -> None:
-        rows = list(rows)
+        rows = [_params(row) for row in rows]
         if rows:
             with self.raw.cursor() as cur:
                 cur.executemany(_sql(sql), rows)
@@ -169,7 +181,7 @@ class PgStore(Store):
         name = f"brieflow_{uuid.uuid4().hex[:12]}"
         with self._errors(), raw.transaction(), raw.cursor(name=name) as cur:
             cur.itersize = 500
-            cur.execute(_sql(sql), tuple(params) or None)
+            cur.execute(_sql(sql), _params(params))
             while rows := cur.fetchmany(500):
                 yield from rows
 

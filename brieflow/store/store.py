@@ -104,7 +104,7 @@ class Store:
             raise StoreError(
                 "this Store was opened by another thread",
                 source=self._name,
-                hint="open one Store per thread: a SQLite connection must not be shared",
+                hint="open one Store per thread: a database connection must not be shared",
             )
         return self._connection
 
