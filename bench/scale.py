@@ -1,7 +1,7 @@
 """Scale benchmark: local processes vs Ray, SQLite vs PostgreSQL, on this machine, in one run.
 
     PYTHONPATH=. python bench/scale.py [--n 600] [--rounds 2] [--pg URL]
-    PYTHONPATH=. python bench/scale.py --claims-only [--n 600] [--rounds 3]
+    PYTHONPATH=. python bench/scale.py --claims-only [--n 600] [--rounds 3]   (part 3 only)
 
 1. Articles per second of `run_batch` (extractive engine, a fresh SQLite store each time) with
    the local executor (2 processes) and with Ray on a local cluster of 1 and of 2 CPUs. The
@@ -17,9 +17,10 @@
    2. with and without a claim per article (claim, then brief + release in one transaction, as
    `batch` does), on SQLite and PostgreSQL, alternating over `--rounds`, each keeping its best.
    (b) Two `brieflow batch` processes at once on PostgreSQL (llm engine, 4 threads each, against
-   a loopback OpenAI-compatible server answering in 50 ms that counts the requests), inputs
-   sharing half their articles: briefs computed (requests) vs distinct articles, with claims and
-   with claims switched off (`claims.claim` patched to always grant: the behaviour before them).
+   a loopback OpenAI-compatible server answering in 50 ms that counts the requests) on 300 of
+   the tests' English articles (tests/storedata.py), both given all 300, or A the first 200 and
+   B the last 200: briefs computed (requests) vs briefs stored, with claims and with claims
+   switched off (`claims.claim` patched to always grant: the behaviour before them).
 
 The corpus is bench/batch.py's (dev-set sentences from ../shared/data/eval re-drawn into new
 articles with altered numbers, generated articles, 1% exact and 1% near copies), built at run
@@ -29,6 +30,7 @@ time; nothing from the dev sets is written into the repository.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import sqlite3
@@ -209,23 +211,33 @@ def stores(folder: Path, tmp: Path, pg: str | None) -> list[str]:
     return rows
 
 
-def write_claimed(store: Store, pairs: list) -> float:
-    """As `write_all`, claiming each article first and releasing it with its brief."""
+def write_claimed(store: Store, pairs: list, spent: list[float] | None = None) -> float:
+    """As `write_all`, claiming each article first and releasing it with its brief; the
+    seconds spent in the claim verbs alone are added to `spent`."""
     from brieflow.store import claims
 
     key = options_key({"language": None})
     run = store.start_run(engine="extractive", engine_version="x", options=key, sources=[])
+    in_claims = 0.0
     t0 = time.perf_counter()
     for article, made in pairs:
         added = store.add_article(article, origin="bench")
+        c0 = time.perf_counter()
         state = claims.claim(
             store, added.id, made.engine, made.engine_version, key, run=run, lease=120
         ).state
-        assert state == "mine", state
+        in_claims += time.perf_counter() - c0
+        if state != "mine":  # an exact copy of an article briefed above
+            continue
         with store.transaction():
             store.add_brief(added.id, made, options=key, run=run)
+            c0 = time.perf_counter()
             claims.release(store, run, added.id)
-    return time.perf_counter() - t0
+            in_claims += time.perf_counter() - c0
+    total = time.perf_counter() - t0
+    if spent is not None:
+        spent.append(in_claims)
+    return total
 
 
 class _Asked:
@@ -234,7 +246,7 @@ class _Asked:
     def __init__(self) -> None:
         import threading
 
-        from chatserver import Reply, quoting_brief
+        from tests.chatserver import Reply, quoting_brief
 
         self.n = 0
         self.lock = threading.Lock()
@@ -253,65 +265,76 @@ _NO_CLAIMS = (  # a batch with claiming switched off: every claim granted, as be
 )
 
 
-def claims_section(folder: Path, tmp: Path, pg: str | None, rounds: int) -> list[str]:
+def claims_section(
+    folder: Path,
+    tmp: Path,
+    pg: str | None,
+    rounds: int,
+    two_only: bool = False,
+    two_batches: bool = True,
+) -> list[str]:
     import re
     import subprocess
 
-    sys.path.insert(0, str(ROOT / "tests"))  # the tests' throwaway cluster and llm server
-    from chatserver import ChatServer
-    from pgserver import missing, new_database, throwaway_cluster
+    from tests.chatserver import ChatServer  # the tests' llm server and throwaway cluster
+    from tests.pgserver import missing, new_database, throwaway_cluster
 
-    pairs = prepared(folder)
+    pairs = [] if two_only else prepared(folder)
     rows = [
-        "| store | articles/s without claims | with claims | claim cost per article |",
+        "| store | articles/s without claims | with claims | in the claim verbs, per article |",
         "| --- | ---: | ---: | ---: |",
     ]
     with ExitStack() as stack:
         if pg is None and not missing():
             pg = stack.enter_context(throwaway_cluster())
         targets = {"SQLite (WAL)": None, "PostgreSQL (1 connection)": pg}
-        for name, server in targets.items():
+        for name, server in targets.items() if not two_only else ():
             if name.startswith("PostgreSQL") and server is None:
                 rows.append(f"| {name} | skipped: {missing()} | | |")
                 continue
             best = {"off": 1e9, "on": 1e9}
+            spent: list[float] = []
             for i in range(rounds):
                 for mode in ("off", "on") if i % 2 == 0 else ("on", "off"):
                     where = new_database(server) if server else str(tmp / f"c{i}{mode}.db")
                     with open_store(where) as store:
-                        write = write_claimed if mode == "on" else write_all
-                        best[mode] = min(best[mode], write(store, pairs))
+                        took = (
+                            write_claimed(store, pairs, spent)
+                            if mode == "on"
+                            else write_all(store, pairs)
+                        )
+                        best[mode] = min(best[mode], took)
             off, on = len(pairs) / best["off"], len(pairs) / best["on"]
-            cost = (best["on"] - best["off"]) / len(pairs) * 1000
-            rows.append(f"| {name} | {off:.0f} | {on:.0f} | {cost:+.2f} ms |")
+            cost = min(spent) / len(pairs) * 1000
+            rows.append(f"| {name} | {off:.0f} | {on:.0f} | {cost:.2f} ms |")
         rows.append(f"\n{len(pairs)} articles; best of {rounds} rounds each\n")
-        if pg is None:
+        if pg is None or not two_batches:
             return rows
         rows += [
-            "| two batches at once, PostgreSQL | briefs stored | briefs computed "
+            "| two batches at once on PostgreSQL | briefs stored | briefs computed "
             "| wasted | briefed (A + B) | skipped (A + B) | wall s |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        n = len(pairs)
-        shared = n // 3  # A: the first two thirds, B: the last two thirds (half of each shared)
-        from brieflow import load
+        print("\n".join(rows), flush=True)
+        rows = []
+        # the tests' English test articles (tests/storedata.py), which the loopback server's
+        # quoting brief knows how to cite: A the first 200 of 300, B the last 200
+        from tests.storedata import article_record, write_jsonl
 
-        articles = [a for path in sorted(folder.glob("*.jsonl")) for a in load(str(path))]
-        articles = [a for a in articles if a.paragraphs][:n]
-        import json
-
-        def write(path: Path, part: list) -> Path:
-            with path.open("w", encoding="utf-8") as fh:
-                for a in part:
-                    fh.write(json.dumps({"paragraphs": [p.text for p in a.paragraphs]}) + "\n")
-            return path
-
-        a_src = write(tmp / "a.jsonl", articles[: n - shared])
-        b_src = write(tmp / "b.jsonl", articles[shared:])
-        for label, prefix in (
-            ("claims off (before)", [sys.executable, "-c", _NO_CLAIMS]),
-            ("claims on", [sys.executable, "-m", "brieflow"]),
+        records = [article_record(i, lang="en", seed=53) for i in range(300)]
+        inputs = {
+            "the same 300 articles": (records, records),
+            "A 0-199, B 100-299": (records[:200], records[100:]),
+        }
+        for (label, prefix), (what, (a_part, b_part)) in itertools.product(
+            (
+                ("claims off (before)", [sys.executable, "-c", _NO_CLAIMS]),
+                ("claims on", [sys.executable, "-m", "brieflow"]),
+            ),
+            inputs.items(),
         ):
+            a_src = write_jsonl(tmp / "a.jsonl", a_part)
+            b_src = write_jsonl(tmp / "b.jsonl", b_part)
             asked = _Asked()
             url_db = new_database(pg)
             with ChatServer(asked) as url:
@@ -358,7 +381,8 @@ def claims_section(folder: Path, tmp: Path, pg: str | None, rounds: int) -> list
             with psycopg.connect(url_db, autocommit=True) as conn:
                 distinct = conn.execute("SELECT count(*) FROM briefs").fetchone()[0]
             rows.append(
-                f"| {label} | {distinct} | {asked.n} | {(asked.n - distinct) / distinct:.0%} "
+                f"| {what}, {label} | {distinct} | {asked.n} "
+                f"| {(asked.n - distinct) / distinct:.0%} "
                 f"| {counts[0][0]} + {counts[1][0]} | {counts[0][1]} + {counts[1][1]} "
                 f"| {wall:.1f} |"
             )
@@ -400,14 +424,22 @@ def main() -> int:
     ap.add_argument("--skip-ray", action="store_true")
     ap.add_argument("--skip-stores", action="store_true")
     ap.add_argument("--claims-only", action="store_true", help="only part 3 (claims)")
+    ap.add_argument("--two-batches-only", action="store_true", help="only part 3 (b)")
+    ap.add_argument("--skip-two-batches", action="store_true", help="no part 3 (b)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="brieflow-scale-") as tmp_name:
         tmp = Path(tmp_name)
         folder = tmp / "corpus"
         build_corpus(folder, args.n, shard=max(1, args.n // 4))
         print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)\n")
+        if args.two_batches_only:
+            print("\n".join(claims_section(folder, tmp, args.pg, 1, two_only=True)))
+            return 0
         if args.claims_only:
-            print("\n".join(claims_section(folder, tmp, args.pg, args.rounds)))
+            rows = claims_section(
+                folder, tmp, args.pg, args.rounds, two_batches=not args.skip_two_batches
+            )
+            print("\n".join(rows))
             print(f"\nload average at end: {os.getloadavg()[0]:.1f}")
             return 0
         if not args.skip_ray:
