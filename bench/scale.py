@@ -1,6 +1,7 @@
 """Scale benchmark: local processes vs Ray, SQLite vs PostgreSQL, on this machine, in one run.
 
     PYTHONPATH=. python bench/scale.py [--n 600] [--rounds 2] [--pg URL]
+    PYTHONPATH=. python bench/scale.py --claims-only [--n 600] [--rounds 3]   (part 3 only)
 
 1. Articles per second of `run_batch` (extractive engine, a fresh SQLite store each time) with
    the local executor (2 processes) and with Ray on a local cluster of 1 and of 2 CPUs. The
@@ -12,6 +13,14 @@
    here with Debian's binaries, or `--pg URL` of a server of yours: a new database is made
    there), and bytes per article (SQLite: the file after a WAL checkpoint; PostgreSQL:
    `pg_database_size` minus that of an empty brieflow database).
+3. Claims (brieflow/store/claims.py): what they cost and what they save. (a) The store writes of
+   2. with and without a claim per article (claim, then brief + release in one transaction, as
+   `batch` does), on SQLite and PostgreSQL, alternating over `--rounds`, each keeping its best.
+   (b) Two `brieflow batch` processes at once on PostgreSQL (llm engine, 4 threads each, against
+   a loopback OpenAI-compatible server answering in 50 ms that counts the requests) on 300 of
+   the tests' English articles (tests/storedata.py), both given all 300, or A the first 200 and
+   B the last 200: briefs computed (requests) vs briefs stored, with claims and with claims
+   switched off (`claims.claim` patched to always grant: the behaviour before them).
 
 The corpus is bench/batch.py's (dev-set sentences from ../shared/data/eval re-drawn into new
 articles with altered numbers, generated articles, 1% exact and 1% near copies), built at run
@@ -21,6 +30,7 @@ time; nothing from the dev sets is written into the repository.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import sqlite3
@@ -201,6 +211,184 @@ def stores(folder: Path, tmp: Path, pg: str | None) -> list[str]:
     return rows
 
 
+def write_claimed(store: Store, pairs: list, spent: list[float] | None = None) -> float:
+    """As `write_all`, claiming each article first and releasing it with its brief; the
+    seconds spent in the claim verbs alone are added to `spent`."""
+    from brieflow.store import claims
+
+    key = options_key({"language": None})
+    run = store.start_run(engine="extractive", engine_version="x", options=key, sources=[])
+    in_claims = 0.0
+    t0 = time.perf_counter()
+    for article, made in pairs:
+        added = store.add_article(article, origin="bench")
+        c0 = time.perf_counter()
+        state = claims.claim(
+            store, added.id, made.engine, made.engine_version, key, run=run, lease=120
+        ).state
+        in_claims += time.perf_counter() - c0
+        if state != "mine":  # an exact copy of an article briefed above
+            continue
+        with store.transaction():
+            store.add_brief(added.id, made, options=key, run=run)
+            c0 = time.perf_counter()
+            claims.release(store, run, added.id)
+            in_claims += time.perf_counter() - c0
+    total = time.perf_counter() - t0
+    if spent is not None:
+        spent.append(in_claims)
+    return total
+
+
+class _Asked:
+    """A loopback llm's answers: a brief after 50 ms, counting the requests."""
+
+    def __init__(self) -> None:
+        import threading
+
+        from tests.chatserver import Reply, quoting_brief
+
+        self.n = 0
+        self.lock = threading.Lock()
+        self.reply, self.brief = Reply, quoting_brief
+
+    def __call__(self, body: dict) -> object:
+        with self.lock:
+            self.n += 1
+        return self.reply(self.brief(body), delay=0.05)
+
+
+_NO_CLAIMS = (  # a batch with claiming switched off: every claim granted, as before claims
+    "import sys; from brieflow.store import claims; "
+    "claims.claim = lambda *a, **k: claims.Claim('mine'); "
+    "from brieflow.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def claims_section(
+    folder: Path,
+    tmp: Path,
+    pg: str | None,
+    rounds: int,
+    two_only: bool = False,
+    two_batches: bool = True,
+) -> list[str]:
+    import re
+    import subprocess
+
+    from tests.chatserver import ChatServer  # the tests' llm server and throwaway cluster
+    from tests.pgserver import missing, new_database, throwaway_cluster
+
+    pairs = [] if two_only else prepared(folder)
+    rows = [
+        "| store | articles/s without claims | with claims | in the claim verbs, per article |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    with ExitStack() as stack:
+        if pg is None and not missing():
+            pg = stack.enter_context(throwaway_cluster())
+        targets = {"SQLite (WAL)": None, "PostgreSQL (1 connection)": pg}
+        for name, server in targets.items() if not two_only else ():
+            if name.startswith("PostgreSQL") and server is None:
+                rows.append(f"| {name} | skipped: {missing()} | | |")
+                continue
+            best = {"off": 1e9, "on": 1e9}
+            spent: list[float] = []
+            for i in range(rounds):
+                for mode in ("off", "on") if i % 2 == 0 else ("on", "off"):
+                    where = new_database(server) if server else str(tmp / f"c{i}{mode}.db")
+                    with open_store(where) as store:
+                        took = (
+                            write_claimed(store, pairs, spent)
+                            if mode == "on"
+                            else write_all(store, pairs)
+                        )
+                        best[mode] = min(best[mode], took)
+            off, on = len(pairs) / best["off"], len(pairs) / best["on"]
+            cost = min(spent) / len(pairs) * 1000
+            rows.append(f"| {name} | {off:.0f} | {on:.0f} | {cost:.2f} ms |")
+        rows.append(f"\n{len(pairs)} articles; best of {rounds} rounds each\n")
+        if pg is None or not two_batches:
+            return rows
+        rows += [
+            "| two batches at once on PostgreSQL | briefs stored | briefs computed "
+            "| wasted | briefed (A + B) | skipped (A + B) | wall s |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        print("\n".join(rows), flush=True)
+        rows = []
+        # the tests' English test articles (tests/storedata.py), which the loopback server's
+        # quoting brief knows how to cite: A the first 200 of 300, B the last 200
+        from tests.storedata import article_record, write_jsonl
+
+        records = [article_record(i, lang="en", seed=53) for i in range(300)]
+        inputs = {
+            "the same 300 articles": (records, records),
+            "A 0-199, B 100-299": (records[:200], records[100:]),
+        }
+        for (label, prefix), (what, (a_part, b_part)) in itertools.product(
+            (
+                ("claims off (before)", [sys.executable, "-c", _NO_CLAIMS]),
+                ("claims on", [sys.executable, "-m", "brieflow"]),
+            ),
+            inputs.items(),
+        ):
+            a_src = write_jsonl(tmp / "a.jsonl", a_part)
+            b_src = write_jsonl(tmp / "b.jsonl", b_part)
+            asked = _Asked()
+            url_db = new_database(pg)
+            with ChatServer(asked) as url:
+                env = {
+                    **os.environ,
+                    "PYTHONPATH": str(ROOT),
+                    "BRIEFLOW_LLM_BASE_URL": url,
+                    "BRIEFLOW_LLM_MODEL": "m",
+                    "BRIEFLOW_CACHE_DIR": "off",
+                    "BRIEFLOW_CONFIG": os.devnull,
+                }
+                t0 = time.perf_counter()
+                procs = [
+                    subprocess.Popen(
+                        [
+                            *prefix,
+                            "batch",
+                            str(src),
+                            "--db",
+                            url_db,
+                            "--engine",
+                            "llm",
+                            "--concurrency",
+                            "4",
+                            "--progress",
+                            "none",
+                        ],
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
+                    for src in (a_src, b_src)
+                ]
+                errs = [p.communicate()[1] for p in procs]
+                wall = time.perf_counter() - t0
+            counts = []
+            for err in errs:
+                found = re.search(r"(\d+) briefed, (\d+) already briefed", err)
+                assert found, err
+                counts.append((int(found[1]), int(found[2])))
+            import psycopg
+
+            with psycopg.connect(url_db, autocommit=True) as conn:
+                distinct = conn.execute("SELECT count(*) FROM briefs").fetchone()[0]
+            rows.append(
+                f"| {what}, {label} | {distinct} | {asked.n} "
+                f"| {(asked.n - distinct) / distinct:.0%} "
+                f"| {counts[0][0]} + {counts[1][0]} | {counts[0][1]} + {counts[1][1]} "
+                f"| {wall:.1f} |"
+            )
+    return rows
+
+
 def prompt_sizes(folder: Path) -> list[str]:
     """Characters the llm engine sends and the brief it keeps, per article and language: the
     base of the token estimate in docs/scale.md (no tokenizer is run here: offline)."""
@@ -235,12 +423,25 @@ def main() -> int:
     ap.add_argument("--pg", metavar="URL", help="a PostgreSQL server (default: a throwaway one)")
     ap.add_argument("--skip-ray", action="store_true")
     ap.add_argument("--skip-stores", action="store_true")
+    ap.add_argument("--claims-only", action="store_true", help="only part 3 (claims)")
+    ap.add_argument("--two-batches-only", action="store_true", help="only part 3 (b)")
+    ap.add_argument("--skip-two-batches", action="store_true", help="no part 3 (b)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="brieflow-scale-") as tmp_name:
         tmp = Path(tmp_name)
         folder = tmp / "corpus"
         build_corpus(folder, args.n, shard=max(1, args.n // 4))
         print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)\n")
+        if args.two_batches_only:
+            print("\n".join(claims_section(folder, tmp, args.pg, 1, two_only=True)))
+            return 0
+        if args.claims_only:
+            rows = claims_section(
+                folder, tmp, args.pg, args.rounds, two_batches=not args.skip_two_batches
+            )
+            print("\n".join(rows))
+            print(f"\nload average at end: {os.getloadavg()[0]:.1f}")
+            return 0
         if not args.skip_ray:
             print("\n".join(executors(folder, tmp, args.rounds)) + "\n")
         print("\n".join(prompt_sizes(folder)) + "\n")

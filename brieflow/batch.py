@@ -7,6 +7,13 @@ with the same engine, version and options, and hands the rest to an `Executor`. 
 `kill -9` at any moment loses at most the briefs in flight, which the next run redoes. The unique
 key (article, engine, version, options) makes a second copy of a brief impossible.
 
+Several batches on one database (processes, machines) split overlapping input instead of
+briefing it twice: an article is claimed (brieflow/store/claims.py) before it goes to the
+executor. One claimed by another live batch is kept aside and looked at again while this batch
+works and after its input ends, until the other batch has stored it (counted as skipped) or
+died or failed it (then this batch claims and briefs it). So when a batch finishes, every
+article of its input is briefed, by it or another, and none twice.
+
 An Executor is the seam for other ways of running the work (a distributed queue, say): it takes
 picklable `Task`s and yields `Outcome`s, and knows nothing of the store.
 """
@@ -40,7 +47,7 @@ from .models import Article, Brief, content_id
 from .pipeline import brief as brief_article
 from .pipeline import items
 from .sources import files_in, is_url
-from .store import Store, options_key
+from .store import Store, claims, options_key
 
 # -- the executor seam ---------------------------------------------------------------------
 
@@ -345,7 +352,8 @@ class Progress:
     total: int | None = None
     seen: int = 0
     briefed: int = 0
-    skipped: int = 0  # briefed by an earlier run with this engine, version and options
+    skipped: int = 0  # briefed by another run (earlier, or a concurrent batch): same engine,
+    # version and options
     duplicates: int = 0  # the same text earlier in this run, or a near-duplicate of a stored one
     failed: int = 0
     started: float = field(default_factory=time.monotonic)
@@ -410,6 +418,13 @@ def run_batch(
     kinds: dict[str, int] = {}
     in_flight: set[str] = set()
     last_saved = time.monotonic()
+    # claims: an article is briefed by the batch that claims it (brieflow/store/claims.py); one
+    # claimed by another live batch is kept aside and looked at again every `poll` seconds
+    lease = settings.claim_lease
+    me = claims.holder()
+    aside: dict[str, tuple[str, Article]] = {}  # content id -> (origin, article)
+    poll = min(2.0, max(0.1, lease / 8))
+    next_check = time.monotonic() + poll
 
     def tick() -> None:
         nonlocal last_saved
@@ -426,6 +441,55 @@ def run_batch(
             failures.append(line)
         store.add_failure(run=run, origin=origin, kind=kind, message=line, article=article)
 
+    def take(cid: str) -> str:
+        """Claim the article for this run: "mine", "held" by another live run, or "briefed"."""
+        found = claims.claim(
+            store, cid, the_engine.name, the_engine.version, key, run=run, lease=lease, by=me
+        )
+        if found.state == "held" and found.holder and claims.dead_here(found.holder):
+            claims.expire(store, found.holder)  # its process is gone: no need to wait
+            found = claims.claim(
+                store, cid, the_engine.name, the_engine.version, key, run=run, lease=lease, by=me
+            )
+        return found.state
+
+    def recheck() -> list[Task]:
+        """The articles kept aside that are free now (their claimant died or failed them);
+        those another run has briefed meanwhile count as skipped."""
+        nonlocal next_check
+        began = time.monotonic()
+        ready = []
+        for cid, (origin, article) in list(aside.items()):
+            state = take(cid)
+            if state == "held":
+                continue
+            del aside[cid]
+            if state == "briefed":
+                progress.skipped += 1
+            else:
+                in_flight.add(cid)
+                ready.append(Task(cid, origin, article))
+        # a long list aside is not read again more often than it takes to read it, twice over
+        next_check = time.monotonic() + max(poll, 2 * (time.monotonic() - began))
+        tick()
+        return ready
+
+    def finish(outcome: Outcome) -> None:
+        """Store an outcome and let go of its claim, in one transaction."""
+        in_flight.discard(outcome.key)
+        with store.transaction():
+            if outcome.brief is not None:
+                if store.add_brief(outcome.key, outcome.brief, options=key, run=run):
+                    progress.briefed += 1
+                else:  # another batch on this database stored the same brief first
+                    progress.skipped += 1
+            else:
+                fail(
+                    outcome.origin, outcome.error_kind or "Error", outcome.error or "", outcome.key
+                )
+            claims.release(store, run, outcome.key)
+        tick()
+
     def tasks() -> Iterator[Task]:
         for item in _guarded_items(sources, fmt=fmt, stdin=stdin, settings=settings):
             progress.seen += 1
@@ -439,8 +503,13 @@ def run_batch(
                 warnings.append(f"{item.origin}: {item.warning}")
             cid = content_id(article.paragraphs)
             briefed = store.has_brief(cid, the_engine.name, the_engine.version, key)
-            if cid in in_flight or (
-                briefed and store.has_brief(cid, the_engine.name, the_engine.version, key, run=run)
+            if (
+                cid in in_flight
+                or cid in aside
+                or (
+                    briefed
+                    and store.has_brief(cid, the_engine.name, the_engine.version, key, run=run)
+                )
             ):
                 progress.duplicates += 1  # the same text came earlier in this run
             elif briefed:
@@ -450,30 +519,69 @@ def run_batch(
                 if added.duplicate_of is not None and not force:
                     progress.duplicates += 1
                 else:
-                    in_flight.add(cid)
-                    tick()
-                    yield Task(cid, item.origin, article)
-                    continue
+                    state = take(cid)
+                    if state == "mine":
+                        in_flight.add(cid)
+                        tick()
+                        yield Task(cid, item.origin, article)
+                        continue
+                    if state == "briefed":  # by another batch, a moment ago
+                        progress.skipped += 1
+                    else:  # another live batch is briefing it: see again later
+                        aside[cid] = (item.origin, article)
             tick()
+            if aside and time.monotonic() >= next_check:
+                yield from recheck()
 
     status = "interrupted"
+    stop_renewing = _keep_alive(store, run, lease)
     try:
         for outcome in executor.run(job, tasks()):
-            in_flight.discard(outcome.key)
-            if outcome.brief is not None:
-                if store.add_brief(outcome.key, outcome.brief, options=key, run=run):
-                    progress.briefed += 1
-                else:  # another batch on this database stored the same brief first
-                    progress.skipped += 1
-            else:
-                fail(
-                    outcome.origin, outcome.error_kind or "Error", outcome.error or "", outcome.key
-                )
-            tick()
+            finish(outcome)
+        while aside:  # held by other live batches when the input ended: wait for them
+            ready = recheck()
+            if ready:  # a claimant died or failed them: brief them here
+                for outcome in executor.run(job, ready):
+                    finish(outcome)
+            elif aside:
+                time.sleep(poll)
         status = "done"
     finally:
-        store.update_run(run, progress.counts(), status)
-        release_engine(job)
+        stop_renewing()
+        try:
+            claims.release(store, run)
+        finally:
+            store.update_run(run, progress.counts(), status)
+            release_engine(job)
     return BatchResult(
         run, progress, failures, kinds, time.monotonic() - progress.started, warnings
     )
+
+
+def _keep_alive(store: Store, run: int, lease: float) -> Callable[[], None]:
+    """Renew the claims of `run` every few seconds from a thread of its own (on its own
+    connection), so they stay alive however long the main thread waits for a slow brief; a
+    batch killed renews nothing and its claims expire. Returns the function that stops it."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        other: Store | None = None
+        while not stop.wait(min(10.0, lease / 4)):
+            try:
+                other = other or store.reopen()
+                claims.renew(other, run, lease)
+            except BrieflowError:  # the database is away: the main thread says so; try again
+                if other is not None:
+                    other.close()
+                other = None
+        if other is not None:
+            other.close()
+
+    thread = threading.Thread(target=beat, daemon=True, name="brieflow-claims")
+    thread.start()
+
+    def end() -> None:
+        stop.set()
+        thread.join(timeout=60)
+
+    return end

@@ -35,6 +35,9 @@ class Settings:
     block_private: bool = False
     fetch_links: bool = True  # fetch the page of a feed item that has only a link
     input_max_bytes: int = 100_000_000  # a file or standard input larger than this is refused
+    # seconds a batch's claim on an article lasts unless renewed (a dead batch's work is taken
+    # over by another this long after it died; sooner on the same machine)
+    claim_lease: float = 120.0
     # llm engine
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -79,6 +82,7 @@ def _config_path() -> Path:
 _POSITIVE = {
     "fetch_timeout",
     "fetch_max_bytes",
+    "claim_lease",
     "llm_timeout",
     "llm_context_chars",
 }

@@ -203,6 +203,25 @@ CREATE TABLE watch_sources (
 """
 
 
+V7_CLAIMS = """
+-- Work claimed by a running batch (brieflow/store/claims.py), keyed like a brief: while a claim's
+-- lease has not expired no other batch briefs that article; a claim is deleted when its brief is
+-- stored or the article fails, and one left by a dead batch is taken over once its lease expires.
+CREATE TABLE claims (
+    article TEXT NOT NULL,            -- content id
+    engine TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    options TEXT NOT NULL,            -- canonical JSON, as briefs.options
+    run INTEGER NOT NULL,             -- the claiming run
+    holder TEXT NOT NULL,             -- its process: "host:pid"
+    expires REAL NOT NULL,            -- unix time the lease runs out
+    PRIMARY KEY (article, engine, engine_version, options)
+) WITHOUT ROWID;
+CREATE INDEX claims_run ON claims(run);
+CREATE INDEX claims_holder ON claims(holder);
+"""
+
+
 def _recompute_signatures(conn: sqlite3.Connection) -> None:
     """MinHash signatures and buckets again, with permutations from a fixed hash (they came
     from numpy's random stream before, which numpy may change). Which article a stored one
@@ -218,6 +237,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "API tokens", V4_TOKENS),
     Migration(5, "stories", V5_STORIES),
     Migration(6, "MinHash permutations from a fixed hash", _recompute_signatures),
+    Migration(7, "work claims of concurrent batches", V7_CLAIMS),
 )
 
 LATEST = MIGRATIONS[-1].number

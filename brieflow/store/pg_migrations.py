@@ -151,12 +151,30 @@ CREATE TABLE watch_sources (
 );
 """
 
+# Work claimed by a running batch (brieflow/store/claims.py), keyed like a brief; taken with
+# SELECT … FOR UPDATE SKIP LOCKED when its lease has expired. As SQLite's migration 7.
+V6_CLAIMS = """
+CREATE TABLE claims (
+    article TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    options TEXT NOT NULL,
+    run BIGINT NOT NULL,
+    holder TEXT NOT NULL,
+    expires DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (article, engine, engine_version, options)
+);
+CREATE INDEX claims_run ON claims (run);
+CREATE INDEX claims_holder ON claims (holder);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "articles, paragraphs, briefs, runs", V1_CORE),
     (2, "failures and near-duplicates", V2_FAILURES_AND_DUPLICATES),
     (3, "full-text search (pg_trgm)", V3_SEARCH),
     (4, "API tokens", V4_TOKENS),
     (5, "stories", V5_STORIES),
+    (6, "work claims of concurrent batches", V6_CLAIMS),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -112,6 +112,7 @@ class PgStore(Store):
         psycopg = _psycopg()
         self._name = without_password(url)
         self.path = self._name  # type: ignore[assignment]  # what the CLI prints
+        self._url = url  # with its password, for reopen; never shown
         self._depth = 0
         try:
             raw = psycopg.connect(
@@ -147,6 +148,9 @@ class PgStore(Store):
             raise
 
     latest_schema_version = LATEST
+
+    def reopen(self) -> PgStore:
+        return PgStore(self._url, create=False)
 
     @property
     def schema_version(self) -> int:

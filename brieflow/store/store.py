@@ -113,6 +113,11 @@ class Store:
         self.closed = True
         self._connection.close()
 
+    def reopen(self) -> Store:
+        """Another connection to this database, for the calling thread (a Store is one
+        thread's)."""
+        return Store(self._name, create=False)
+
     def __enter__(self) -> Store:
         return self
 
