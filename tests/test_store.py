@@ -291,6 +291,7 @@ def test_migration_6_recomputes_signatures_made_with_the_old_permutations(tmp_pa
     conn.execute("UPDATE articles SET signature = ?", (b"\0" * 256,))  # as if made differently
     conn.execute("DELETE FROM lsh")
     conn.execute("PRAGMA user_version = 5")  # before the MinHash rehash (migration 6)
+    conn.execute("DROP TABLE token_limits")  # and before the migrations after it (8)
     conn.commit()
     conn.close()
     with Store(db) as store:

@@ -115,11 +115,20 @@ CREATE TABLE tokens (
 );
 """
 
+V7_TOKEN_LIMITS = """
+CREATE TABLE token_limits (
+    token BIGINT PRIMARY KEY REFERENCES tokens (id) ON DELETE CASCADE,
+    tat DOUBLE PRECISION NOT NULL,
+    granted INTEGER NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "articles, paragraphs, briefs, runs", V1_CORE),
     (2, "failures and near-duplicates", V2_FAILURES_AND_DUPLICATES),
     (3, "full-text search (pg_trgm)", V3_SEARCH),
     (4, "API tokens", V4_TOKENS),
+    (7, "shared per-token rate limits", V7_TOKEN_LIMITS),
 )
 LATEST = MIGRATIONS[-1][0]
 
