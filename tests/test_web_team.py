@@ -91,6 +91,16 @@ def test_settings_reach_the_server_processes_unchanged(tmp_path: Path) -> None:
         assert WebSettings.from_json(web.to_json()) == web
 
 
+def test_rate_limit_places_are_checked(tmp_path: Path) -> None:
+    from brieflow.commands import serve
+    from brieflow.errors import ConfigError
+    from brieflow.web import service
+
+    assert serve.RATE_LIMITS == service.RATE_LIMITS  # --help does not import the web modules
+    with pytest.raises(ConfigError, match="rate_limit 'memory' is not one of shared, per-process"):
+        WebSettings(db=tmp_path / "x.db", rate_limit="memory")
+
+
 def test_a_failing_database_answers_503_json(tmp_path: Path, monkeypatch) -> None:
     client = make_client(tmp_path, require_token=True)
     with open_store(tmp_path / "web.db") as store:

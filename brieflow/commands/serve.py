@@ -14,7 +14,7 @@ from ._common import at_least_one, settings_from
 from ._store import add_db_flag
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-RATE_LIMITS = ("shared", "per-process")  # brieflow.web.WebSettings.rate_limit
+RATE_LIMITS = ("shared", "per-process")  # brieflow.web.service.RATE_LIMITS (not imported here)
 
 HELP = """\
 For a team: bind an address other than loopback (API tokens are then required on every call

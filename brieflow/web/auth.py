@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from contextlib import nullcontext
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -29,6 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import StoreError
 from ..store import tokens
+from ..store.open import is_postgres
 
 log = logging.getLogger("brieflow.web")
 COOKIE = "brieflow_token"
@@ -76,6 +79,9 @@ class TokenAuth:
         self.cache: dict[str, tuple[tokens.Token | None, float]] = {}
         self.clock = clock
         self.wall_clock = wall_clock  # shared buckets: unix time, the same in every process
+        # SQLite: this process's threads take turns before the database's write lock, whose
+        # busy handler would make them sleep and poll (other processes still contend there)
+        self.turns = threading.Lock() if not is_postgres(service.web.db) else nullcontext()
 
     def _lookup(self, secret: str) -> tokens.Token | None:
         now = self.clock()
@@ -95,7 +101,9 @@ class TokenAuth:
         if token is None or not token.active:
             return token, 0.0
         if self.shared:
-            return token, tokens.take(self.service.store, token, self.wall_clock())
+            store = self.service.store
+            with self.turns:
+                return token, tokens.take(store, token, self.wall_clock())
         return token, self.buckets.take(token.id, token.rate)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

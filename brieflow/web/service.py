@@ -20,7 +20,7 @@ from typing import Any
 from .. import pipeline
 from ..config import Settings
 from ..engines import BriefOptions, Engine, get_engine
-from ..errors import BlockedURL, BrieflowError, InputError, NotFound
+from ..errors import BlockedURL, BrieflowError, ConfigError, InputError, NotFound
 from ..extract import EXTENSIONS, detect_format
 from ..extract.dates import normalize_published
 from ..extract.feed import count_items
@@ -34,6 +34,7 @@ from .workers import WorkerPool
 INPUT_KINDS = ("text", "html", "url", "article")
 # Upload names map to these extractors; anything else is sniffed from the bytes.
 UPLOAD_FORMATS = {"text", "markdown", "html", "json", "jsonl"}
+RATE_LIMITS = ("shared", "per-process")  # where API tokens' buckets are kept (web/auth.py)
 
 
 class RefusedURL(InputError):
@@ -61,6 +62,12 @@ class WebSettings:
     # it; "per-process": in each process's memory (no write per request; N processes, N× rate)
     rate_limit: str = "shared"
     access_log: bool = False  # one line per request on stderr, naming the serving process
+
+    def __post_init__(self) -> None:
+        if self.rate_limit not in RATE_LIMITS:
+            raise ConfigError(
+                f"rate_limit {self.rate_limit!r} is not one of {', '.join(RATE_LIMITS)}"
+            )
 
     def to_json(self) -> str:
         """These settings as JSON, for the server processes `brieflow serve --processes`
