@@ -92,9 +92,8 @@ def find(store: Store, secret: str) -> Token | None:
 # the time at which the bucket is full again (the "theoretical arrival time" of GCRA, the
 # cell-rate algorithm). A request at `now` may go when the bucket holds a whole request, that is
 # when max(tat, now) - now <= (rate - 1) * 60 / rate; it then moves `tat` on by 60 / rate. One
-# upsert decides and records it, atomically: PostgreSQL locks the row for the statement (one
-# round trip, autocommit); SQLite runs it under BEGIN IMMEDIATE. `granted` tells the two
-# outcomes apart, as RETURNING shows only the new row.
+# upsert decides and records it, atomically. `granted` tells the two outcomes apart, as
+# RETURNING shows only the new row.
 _TAKE = """
 INSERT INTO token_limits (token, tat, granted) VALUES (?, ? + ?, 1)
 ON CONFLICT (token) DO UPDATE SET
@@ -114,13 +113,13 @@ def take(store: Store, token: Token, now: float) -> float:
     room = (token.rate - 1) * interval  # how far ahead of now `tat` may be
     within = room + SLACK
     params = (token.id, now, interval, now, now, within, now, now, within, now, interval)
-    sql = _TAKE_SQL[store.backend]
-    if store.backend == "sqlite":
-        with store.transaction(), store._errors():
-            tat, granted = store._conn.execute(sql, params).fetchone()
-    else:  # one statement in autocommit: one round trip
-        with store._errors():
-            tat, granted = store._conn.execute(sql, params).fetchone()
+    # One statement in autocommit on both: PostgreSQL locks the row for it (one round trip);
+    # SQLite takes the write lock as the statement starts (as BEGIN IMMEDIATE would) and
+    # commits as it ends, so the lock is held for that statement only, not across the extra
+    # Python calls of BEGIN … COMMIT, which a busy machine may pause while other processes
+    # sleep and poll for the lock.
+    with store._errors():
+        ((tat, granted),) = store._conn.execute(_TAKE_SQL[store.backend], params).fetchall()
     if granted:
         return 0.0
     return max(tat - now - room, SLACK)
