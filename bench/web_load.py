@@ -406,7 +406,7 @@ def main() -> int:
         if not args.no_write:
             command = (
                 f"PYTHONPATH=. python bench/web_load.py --team --seconds {args.seconds:g} "
-                f"--clients {args.clients}"
+                f"--clients {args.clients} --rounds {args.rounds}"
             )
             text = (
                 f"`{command}` — `brieflow serve --host {TEAM_HOST}` (API tokens required) with "

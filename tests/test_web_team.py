@@ -1,5 +1,5 @@
 """`brieflow serve` for a team: several server processes, one rate limit per token kept in the
-database (SQLite and PostgreSQL), shared by every process; SIGTERM stops them all."""
+database (SQLite and PostgreSQL), shared by every process; SIGTERM or Ctrl-C stops them all."""
 
 from __future__ import annotations
 
@@ -151,6 +151,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its own process group, as in a terminal
         )
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -261,12 +262,17 @@ def test_two_processes_share_each_tokens_rate_limit(db: str, server: Server) -> 
     assert len(server.processes("/api/briefs", len(answers))) == 2, server.lines
     tree = server.tree()
     assert len(tree) >= 3  # the supervisor, two server processes (and their brief workers)
-    server.proc.send_signal(signal.SIGTERM)
+    if db.startswith("postgresql"):
+        server.proc.send_signal(signal.SIGTERM)  # a service manager stops it
+    else:
+        os.killpg(server.proc.pid, signal.SIGINT)  # Ctrl-C: every process of the group
     assert server.proc.wait(60) == 0
     deadline = time.monotonic() + 30
     while any(alive(pid) for pid in tree) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not [pid for pid in tree if alive(pid)], "processes left behind after SIGTERM"
+    assert not [pid for pid in tree if alive(pid)], "processes left behind"
+    server.reader.join(10)
+    assert "Traceback" not in "".join(server.lines), "".join(server.lines)
 
 
 def test_processes_must_be_a_positive_number(capsys) -> None:
