@@ -2,6 +2,7 @@
 time; requests per second, p50/p99 latency and errors (which must be zero).
 
     PYTHONPATH=. python bench/web_load.py [--seconds 8] [--clients 8] [--eval-dir DIR] [--no-write]
+    PYTHONPATH=. python bench/web_load.py --team [--seconds 8] [--clients 8] [--pg URL]
 
 The server is the real CLI (`python -m brieflow serve`) in its own process with a fresh
 database; the clients are asyncio + httpx in this process, on the same 2-core machine. The peer
@@ -9,12 +10,19 @@ measured in the same run is `GET /healthz` (the framework's floor: routing, one 
 every other scenario is reported as a ratio of its rate. Fresh briefs use the dev-set articles
 in ../shared/data/eval (read at run time, never copied); without them that scenario is skipped.
 Results replace the `web-load` section of docs/benchmarks.md.
+
+`--team` measures a team server instead: an authenticated `GET /api/briefs/{n}` (API token
+checked, its rate limit spent) with the limit kept in the database (`--rate-limit shared`, one
+upsert a request) and in each process's memory (`per-process`), with 1 and 2 server processes
+(`--processes`), on SQLite and on PostgreSQL (a throwaway cluster from tests/pgserver.py, or
+`--pg URL`). It replaces the `web-team` section.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import random
@@ -117,21 +125,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen:
+def start_server(
+    db: Path | str, port: int, host: str = HOST, extra: tuple[str, ...] = ()
+) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "brieflow", "serve", "--host", HOST, "--port", str(port)]
-    proc = subprocess.Popen([*cmd, "--db", str(db)], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
+    cmd = [sys.executable, "-m", "brieflow", "serve", "--host", host, "--port", str(port)]
+    proc = subprocess.Popen([*cmd, "--db", str(db), *extra], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://{HOST}:{port}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"http://{host}:{port}/healthz", timeout=1).status_code == 200:
                 return proc
         except httpx.HTTPError:
             time.sleep(0.2)
         if proc.poll() is not None:
             raise SystemExit("the server exited before it answered")
     proc.terminate()
-    raise SystemExit("the server did not answer /healthz within 30 s")
+    raise SystemExit("the server did not answer /healthz within 60 s")
 
 
 async def measure(base: str, args: argparse.Namespace) -> list[Result]:
@@ -222,14 +232,199 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+# Loopback, but not a name `serve` treats as loopback: API tokens are required, as off-machine.
+TEAM_HOST = "127.0.0.2"
+Sample = tuple[dict[int, float], dict[int, float]]  # CPU seconds by pid: server, database
+
+
+async def measure_team(
+    base: str, secret: str, args: argparse.Namespace, sample: Callable[[], Sample]
+) -> tuple[Result, Sample, Sample]:
+    """req/s of an authenticated GET of one stored brief, and CPU samples around it."""
+    headers = {"Authorization": f"Bearer {secret}"}
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers=headers) as client:
+        text = (ROOT / "examples" / "en-chip-export.txt").read_text(encoding="utf-8")
+        made = await client.post("/api/briefs", json={"text": text})
+        made.raise_for_status()
+        number = made.json()["brief_id"]
+
+    def get(client: httpx.AsyncClient, i: int) -> object:
+        return client.get(f"/api/briefs/{number}", headers=headers)
+
+    # Warm up: every process and every server thread opens its database connection.
+    await run_scenario("warm-up", base, get, clients=args.clients, seconds=3)
+    before = sample()
+    result = await run_scenario(
+        "GET /api/briefs/{n}", base, get, clients=args.clients, seconds=args.seconds
+    )
+    return result, before, sample()
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def process_tree(root: int) -> set[int]:
+    parents = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        if (fields := _stat(int(entry.name))) is not None:
+            parents[int(entry.name)] = int(fields[1])
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        found.add(pid)
+        todo += [c for c, p in parents.items() if p == pid]
+    return found
+
+
+def backends(database: str) -> set[int]:
+    """The PostgreSQL server processes connected to `database` (their titles name it)."""
+    found = set()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            title = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {database} " in title:
+            found.add(int(entry.name))
+    return found
+
+
+def cpu(pids: set[int]) -> dict[int, float]:
+    """CPU seconds (user + system) so far of each of `pids`."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        if (fields := _stat(pid)) is not None:
+            out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
+
+
+def sample_cpu(root: int, database: str | None) -> Sample:
+    """CPU seconds so far of the server's process tree, and of the database's backends."""
+    return cpu(process_tree(root)), cpu(backends(database)) if database else {}
+
+
+def team(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """The --team table and the errors seen."""
+    from contextlib import ExitStack
+
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tests"))  # the tests' throwaway cluster
+    from pgserver import missing, new_database, throwaway_cluster
+
+    from brieflow.store import tokens
+    from brieflow.store.open import open_store
+
+    rows = [
+        "| database | processes | rate limit | req/s, each round | server CPU ms/request | "
+        "database CPU ms/request | p50 ms | p99 ms | errors |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    errors: list[str] = []
+    seen: dict[tuple[str, int, str], list[tuple[Result, float, float]]] = {}
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+        pg = args.pg
+        if pg is None and missing() is None and args.team_db != "sqlite":
+            pg = stack.enter_context(throwaway_cluster())
+        kinds = [k for k in ("SQLite", "PostgreSQL") if args.team_db in ("both", k.lower())]
+        if "PostgreSQL" in kinds and pg is None:
+            kinds.remove("PostgreSQL")
+            rows.append(f"| PostgreSQL | | | skipped: {missing()} | | | | | |")
+        cells = [(k, n, lim) for k in kinds for n in (1, 2) for lim in ("shared", "per-process")]
+        for round_ in range(args.rounds):  # rounds interleave the cells: load drifts
+            for kind, processes, limit in cells:
+                db: Path | str
+                if kind == "SQLite":
+                    db = Path(tmp) / f"team-{processes}-{limit}-{round_}.db"
+                else:
+                    db = new_database(pg)
+                with open_store(db) as store:  # a budget no scenario reaches: no 429s
+                    _, secret = tokens.create(store, "bench", rate=10**9)
+                port = free_port()
+                extra = ("--processes", str(processes), "--rate-limit", limit)
+                server = start_server(db, port, TEAM_HOST, extra)
+                name = str(db).rsplit("/", 1)[1]
+
+                pg_name = name if kind == "PostgreSQL" else None
+                sample = functools.partial(sample_cpu, server.pid, pg_name)
+                try:
+                    r, before, after = asyncio.run(
+                        measure_team(f"http://{TEAM_HOST}:{port}", secret, args, sample)
+                    )
+                finally:
+                    server.terminate()
+                    server.wait(30)
+                errors += r.errors
+                n = max(1, len(r.latencies))
+                mine, theirs = spent(before[0], after[0]), spent(before[1], after[1])
+                seen.setdefault((kind, processes, limit), []).append(
+                    (r, mine * 1000 / n, theirs * 1000 / n)
+                )
+                print(kind, processes, limit, f"{r.rate:.1f} req/s", flush=True)
+        for (kind, processes, limit), runs in seen.items():
+            rates = ", ".join(f"{r.rate:.0f}" for r, _, _ in runs)
+            server_ms = sum(m for _, m, _ in runs) / len(runs)
+            db_ms = sum(d for _, _, d in runs) / len(runs)
+            shown_db = f"{db_ms:.2f}" if kind == "PostgreSQL" else "(in the server)"
+            lat = sorted(x for r, _, _ in runs for x in r.latencies)
+            pct = Result("all", lat)
+            rows.append(
+                f"| {kind} | {processes} | {limit} | {rates} | {server_ms:.2f} | {shown_db} | "
+                f"{pct.pct(0.5):.1f} | {pct.pct(0.99):.1f} | "
+                f"{sum(len(r.errors) for r, _, _ in runs)} |"
+            )
+    return "\n".join(rows), errors
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="per scenario (default 8)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--eval-dir", type=Path, default=default_eval_dir())
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--team", action="store_true", help="the team-server table instead")
+    parser.add_argument("--pg", metavar="URL", help="--team: a PostgreSQL server of yours")
+    parser.add_argument("--rounds", type=int, default=2, help="--team: rounds (default 2)")
+    parser.add_argument(
+        "--team-db", choices=("both", "sqlite", "postgresql"), default="both", help="--team only"
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
+    if args.team:
+        body, errors = team(args)
+        print(body)
+        for e in errors[:10]:
+            print("error:", e, file=sys.stderr)
+        if not args.no_write:
+            command = (
+                f"PYTHONPATH=. python bench/web_load.py --team --seconds {args.seconds:g} "
+                f"--clients {args.clients} --rounds {args.rounds}"
+            )
+            text = (
+                f"`{command}` — `brieflow serve --host {TEAM_HOST}` (API tokens required) with "
+                f"--processes 1 and 2 and each --rate-limit, {args.clients} concurrent "
+                f"keep-alive clients (asyncio + httpx) on the same 2-core machine, each sending "
+                f"an authenticated `GET /api/briefs/{{n}}` for {args.seconds:g} s, "
+                f"{args.rounds} rounds interleaving the cells; PostgreSQL is "
+                f"a throwaway local cluster (loopback, fsync off); revision {revision()}; load "
+                f"average {load:.1f} before the run (other jobs share the machine).\n\n{body}\n\n"
+                "`shared` keeps each token's bucket in the database (one upsert a request, "
+                "shared by every process and server on the database); `per-process` keeps it "
+                "in each process's memory (no write; N processes allow N times the rate). CPU "
+                "ms/request is the user + system CPU time of the server's process tree (and of "
+                "the PostgreSQL backends serving its database) during the measured seconds, "
+                "divided by the requests answered: steadier than req/s on a shared machine."
+            )
+            replace_section("web-team", text, "## Web load, team server")
+        return 1 if errors else 0
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         server = start_server(Path(tmp) / "bench.db", port)

@@ -294,6 +294,7 @@ def test_migration_6_recomputes_signatures_made_with_the_old_permutations(tmp_pa
     conn.execute("DELETE FROM lsh")
     conn.execute("DROP TABLE claims")  # a database of version 5 had no claims (migration 7)
     conn.execute("PRAGMA user_version = 5")  # before the MinHash rehash (migration 6)
+    conn.execute("DROP TABLE token_limits")  # and before the migrations after it (8)
     conn.commit()
     conn.close()
     with Store(db) as store:

@@ -17,7 +17,7 @@ def test_a_new_database_is_migrated_and_foreign_or_newer_ones_are_refused(
     pg_url: str,
 ) -> None:
     with open_store(pg_url) as store:
-        assert store.schema_version == LATEST == 6
+        assert store.schema_version == LATEST == 7
         assert store.path == pg_url
     with open_store(pg_url) as store:  # opening again changes nothing
         assert store.schema_version == LATEST

@@ -5,13 +5,31 @@ from __future__ import annotations
 import argparse
 import importlib
 import math
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
-from ._common import settings_from
+from ._common import at_least_one, settings_from
 from ._store import add_db_flag
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+RATE_LIMITS = ("shared", "per-process")  # brieflow.web.service.RATE_LIMITS (not imported here)
+
+HELP = """\
+For a team: bind an address other than loopback (API tokens are then required on every call
+and page: `brieflow tokens create NAME --db …`), keep the database on PostgreSQL, and run
+several server processes on the one port with --processes N. Each token's requests a minute are
+counted in the database, so every process, and every server on the same database, shares one
+budget per token. Ctrl-C or SIGTERM stops every process. Put an HTTPS proxy in front.
+
+examples:
+  brieflow serve                                   # http://127.0.0.1:8000/, one process
+  brieflow serve --port 8080 --db desk.db
+  brieflow tokens create alice --db postgresql://brieflow@db.internal/brieflow
+  brieflow serve --host 0.0.0.0 --processes 4 --access-log \\
+      --db postgresql://brieflow@db.internal/brieflow
+"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +39,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Serve the page (paste, upload or link an article; read its brief beside the "
         "numbered source) and the JSON API (/docs, /openapi.json). Briefs are kept in the "
         "database. Binds to 127.0.0.1 unless --host says otherwise.",
+        epilog=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -38,6 +58,30 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=60.0,
         metavar="SECONDS",
         help="longest a brief may take before the request gets 504 (default 60)",
+    )
+    p.add_argument(
+        "--processes",
+        type=at_least_one,
+        default=1,
+        metavar="N",
+        help="server processes answering on the one port (default 1); each has its own "
+        "database connections and its own brief workers (2), so N uses up to 2N cores for "
+        "briefing. Ctrl-C or SIGTERM stops them all",
+    )
+    p.add_argument(
+        "--rate-limit",
+        choices=RATE_LIMITS,
+        default="shared",
+        help="where each API token's requests-a-minute budget is kept: shared (default) in the "
+        "database, so all processes and servers on it share one budget per token (one small "
+        "write per request); per-process in memory (no write, but N processes allow N times "
+        "the rate)",
+    )
+    p.add_argument(
+        "--access-log",
+        action="store_true",
+        help="print one line per request on stderr: process id, client, method, path "
+        "(without the query string), status, milliseconds",
     )
     p.add_argument(
         "--no-auth",
@@ -92,8 +136,9 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..redact import without_password
-    from ..store.open import is_postgres
+    from ..store.open import is_postgres, open_store
     from ..web import WebSettings, create_app
+    from ..web.app import SETTINGS_VARIABLE
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port {args.port} is not a port number", hint="use 1-65535")
@@ -113,15 +158,31 @@ def run(args: argparse.Namespace) -> int:
         brief_timeout=args.timeout,
         allowed_hosts=hosts,
         require_token=needs_tokens(args.host, args.no_auth, db),
+        rate_limit=args.rate_limit,
+        access_log=args.access_log,
     )
-    app = create_app(web)
+    app: Any
+    if args.processes == 1:
+        app = create_app(web)  # opens (and migrates) the database now: errors show here
+    else:
+        # Each process is a fresh interpreter (uvicorn spawns them) that imports the app by
+        # name and rebuilds it from these settings; the database is opened (and migrated)
+        # once here first, so a bad --db fails here with one line, not in N processes.
+        with open_store(db):
+            pass
+        os.environ[SETTINGS_VARIABLE] = web.to_json()
+        app = "brieflow.web.app:from_environment"
     shown = f"[{args.host}]" if ":" in args.host else args.host
+    many = f", {args.processes} processes" if args.processes > 1 else ""
     print(
-        f"brieflow: serving http://{shown}:{args.port}/ (database {without_password(str(web.db))})",
+        f"brieflow: serving http://{shown}:{args.port}/ "
+        f"(database {without_password(str(web.db))}{many})",
         file=sys.stderr,
     )
     uvicorn.run(
         app,
+        factory=args.processes > 1,
+        workers=args.processes,
         host=args.host,
         port=args.port,
         log_level="warning",

@@ -222,6 +222,17 @@ CREATE INDEX claims_holder ON claims(holder);
 """
 
 
+V8_TOKEN_LIMITS = """
+-- The per-token rate limit shared by every `brieflow serve` process on this database: a token
+-- bucket kept as its theoretical arrival time (brieflow/store/tokens.py, `take`).
+CREATE TABLE token_limits (
+    token INTEGER PRIMARY KEY REFERENCES tokens(id) ON DELETE CASCADE,
+    tat REAL NOT NULL,                -- unix time when the bucket is full again
+    granted INTEGER NOT NULL          -- whether the last request went through
+);
+"""
+
+
 def _recompute_signatures(conn: sqlite3.Connection) -> None:
     """MinHash signatures and buckets again, with permutations from a fixed hash (they came
     from numpy's random stream before, which numpy may change). Which article a stored one
@@ -238,6 +249,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "stories", V5_STORIES),
     Migration(6, "MinHash permutations from a fixed hash", _recompute_signatures),
     Migration(7, "work claims of concurrent batches", V7_CLAIMS),
+    Migration(8, "shared per-token rate limits", V8_TOKEN_LIMITS),
 )
 
 LATEST = MIGRATIONS[-1].number

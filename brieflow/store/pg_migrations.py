@@ -168,6 +168,14 @@ CREATE INDEX claims_run ON claims (run);
 CREATE INDEX claims_holder ON claims (holder);
 """
 
+V7_TOKEN_LIMITS = """
+CREATE TABLE token_limits (
+    token BIGINT PRIMARY KEY REFERENCES tokens (id) ON DELETE CASCADE,
+    tat DOUBLE PRECISION NOT NULL,
+    granted INTEGER NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "articles, paragraphs, briefs, runs", V1_CORE),
     (2, "failures and near-duplicates", V2_FAILURES_AND_DUPLICATES),
@@ -175,6 +183,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (4, "API tokens", V4_TOKENS),
     (5, "stories", V5_STORIES),
     (6, "work claims of concurrent batches", V6_CLAIMS),
+    (7, "shared per-token rate limits", V7_TOKEN_LIMITS),
 )
 LATEST = MIGRATIONS[-1][0]
 

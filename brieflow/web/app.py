@@ -11,6 +11,9 @@ failure into `{"error": {"type", "message"}}` (API) or an error page (HTML) — 
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,6 +36,10 @@ from .workers import BriefTimeout, WorkerLost
 
 HERE = Path(__file__).parent
 log = logging.getLogger("brieflow.web")
+access = logging.getLogger("brieflow.web.access")
+# The WebSettings (as JSON) of the server processes `brieflow serve` starts: uvicorn starts
+# each with a fresh interpreter that imports `from_environment` by name.
+SETTINGS_VARIABLE = "BRIEFLOW_WEB_SETTINGS"
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -169,6 +176,46 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class AccessLog:
+    """One line per request on stderr: the serving process's id, the client, the method, the
+    path (never the query string, which may carry `?token=`), the status and the time taken."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+        if not access.handlers:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("%(asctime)s brieflow[%(process)d] %(message)s"))
+            access.addHandler(handler)
+            access.setLevel(logging.INFO)
+            access.propagate = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 0
+
+        async def noting(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            access.info(
+                '%s "%s %s" %d %.1fms',
+                client[0],
+                scope.get("method", "-"),
+                scope.get("path", ""),
+                status,
+                (time.perf_counter() - start) * 1000,
+            )
+
+
 def wants_json(request: Request) -> bool:
     path = request.url.path
     return (
@@ -280,7 +327,25 @@ def create_app(web: WebSettings, service: Service | None = None) -> FastAPI:
     app.add_middleware(SameOrigin)
     if web.allowed_hosts is not None:
         app.add_middleware(HostCheck, allowed=web.allowed_hosts)
+    if web.access_log:
+        app.add_middleware(AccessLog)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app of one server process of `brieflow serve --processes N`, from the WebSettings
+    the command put in $BRIEFLOW_WEB_SETTINGS (uvicorn's `factory`). The variable is removed
+    from this process's environment: the brief workers it starts need not inherit settings
+    that may hold an LLM key."""
+    text = os.environ.pop(SETTINGS_VARIABLE, None)
+    if not text:
+        from ..errors import ConfigError
+
+        raise ConfigError(
+            f"${SETTINGS_VARIABLE} is not set",
+            hint="start the server with `brieflow serve`, which sets it",
+        )
+    return create_app(WebSettings.from_json(text))
 
 
 def validation_message(exc: RequestValidationError) -> str:

@@ -13,27 +13,28 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import pipeline
 from ..config import Settings
 from ..engines import BriefOptions, Engine, get_engine
-from ..errors import BlockedURL, BrieflowError, InputError, NotFound
+from ..errors import BlockedURL, BrieflowError, ConfigError, InputError, NotFound
 from ..extract import EXTENSIONS, detect_format
 from ..extract.dates import normalize_published
 from ..extract.feed import count_items
 from ..models import Article, Brief, content_id
 from ..sources import is_url
 from ..store import Store
-from ..store.open import open_store
+from ..store.open import is_postgres, open_store
 from ..store.store import StoredArticle, StoredBrief, options_key, search_terms
 from .workers import WorkerPool
 
 INPUT_KINDS = ("text", "html", "url", "article")
 # Upload names map to these extractors; anything else is sniffed from the bytes.
 UPLOAD_FORMATS = {"text", "markdown", "html", "json", "jsonl"}
+RATE_LIMITS = ("shared", "per-process")  # where API tokens' buckets are kept (web/auth.py)
 
 
 class RefusedURL(InputError):
@@ -57,6 +58,33 @@ class WebSettings:
     workers: str = "process"
     allowed_hosts: tuple[str, ...] | None = None  # Host headers accepted; None: any
     require_token: bool = False  # API tokens on every call and page (brieflow/web/auth.py)
+    # "shared": each token's rate limit is kept in the database, for every server process on
+    # it; "per-process": in each process's memory (no write per request; N processes, N× rate)
+    rate_limit: str = "shared"
+    access_log: bool = False  # one line per request on stderr, naming the serving process
+
+    def __post_init__(self) -> None:
+        if self.rate_limit not in RATE_LIMITS:
+            raise ConfigError(
+                f"rate_limit {self.rate_limit!r} is not one of {', '.join(RATE_LIMITS)}"
+            )
+
+    def to_json(self) -> str:
+        """These settings as JSON, for the server processes `brieflow serve --processes`
+        starts (they import the app by name and rebuild it with `from_json`)."""
+        data = asdict(self)
+        data["db"] = str(self.db)
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> WebSettings:
+        data = json.loads(text)
+        db = data["db"]
+        data["db"] = db if is_postgres(db) else Path(db)
+        data["settings"] = Settings(**data["settings"])
+        if data["allowed_hosts"] is not None:
+            data["allowed_hosts"] = tuple(data["allowed_hosts"])
+        return cls(**data)
 
 
 @dataclass(frozen=True)

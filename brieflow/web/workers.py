@@ -15,6 +15,7 @@ needs, and it never inherits the server's threads or open database connections.
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +51,10 @@ class WorkerLost(Exception):
 
 def _serve(conn: Connection) -> None:
     """A worker's loop: run each (function, args) sent, answer (ok, value or exception)."""
+    # Ctrl-C in a terminal reaches every process of the group; the server stops its workers
+    # itself (it closes their pipes, or they see it gone), so a worker ignores it rather than
+    # dying mid-job with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             fn, args = conn.recv()
