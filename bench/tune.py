@@ -59,6 +59,8 @@ GRID: dict[str, list[float]] = {
     "viewpoint_centrality": [0.0, 0.25, 0.5, 1.0, 1.5, 2.0],
     "viewpoint_cue": [0.0, 0.025, 0.05, 0.1, 0.2, 0.3],
     "viewpoint_scene": [0.0, 0.025, 0.05, 0.1, 0.2, 0.3],
+    "points_by_score": [0, 1],
+    "themes_by_score": [0, 1],
 }
 METRICS = ("rouge1", "rouge2", "rougeL")
 
@@ -126,9 +128,11 @@ def _case(name: str, item: EvalItem, engine: ExtractiveEngine, folds: int) -> Ca
 OPTIONS = BriefOptions()
 
 
-def score_case(case: Case, weights: Weights) -> tuple[float, float, float]:
-    """ROUGE-1/2/L F1 of the brief `weights` give, as `brieflow eval` scores it."""
-    engine = ExtractiveEngine(weights)
+def score_case(
+    case: Case, weights: Weights, engine: ExtractiveEngine | None = None
+) -> tuple[float, float, float]:
+    """ROUGE-1/2/L F1 of the brief `weights` (or `engine`) give, as `brieflow eval` scores it."""
+    engine = engine or ExtractiveEngine(weights)
     reading = case.reading
     if not reading.sentences:
         return (0.0, 0.0, 0.0)

@@ -235,3 +235,33 @@ def test_theme_gaps_equal_the_cosine_of_the_window_centroids():
         assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(got, direct, strict=True))
         checked += len(got)
     assert checked > 20
+
+
+def test_points_and_themes_can_be_read_strongest_first():
+    """points_by_score / themes_by_score change the order of a brief, never its content."""
+    from brieflow.engines.extractive import ExtractiveEngine, Weights
+
+    options = BriefOptions()
+    for article in examples():
+        selections = []
+        for w in (Weights(), Weights(points_by_score=True, themes_by_score=True)):
+            engine = ExtractiveEngine(w)
+            reading = engine.read(article, article.language)
+            engine.score(reading, article.title, article.language)
+            viewpoint = engine.viewpoint(reading, article.language)
+            selections.append(engine.select(reading, viewpoint, options))
+        by_place, by_score = selections
+        assert [p.index for _, picked in by_place for p in picked] == sorted(
+            p.index for _, picked in by_place for p in picked
+        )
+        assert sorted(tuple(p.index for p in picked) for _, picked in by_place) == sorted(
+            tuple(sorted(p.index for p in picked)) for _, picked in by_score
+        )
+        for _, picked in by_score:
+            assert [p.score for p in picked] == sorted((p.score for p in picked), reverse=True)
+        best = [picked[0].score for _, picked in by_score]
+        assert best == sorted(best, reverse=True)
+        assert len(by_score) >= 2 and any(
+            [p.index for p in a[1]] != [p.index for p in b[1]]
+            for a, b in zip(by_place, by_score, strict=True)
+        )

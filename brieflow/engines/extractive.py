@@ -58,6 +58,12 @@ class Weights:
     viewpoint_centrality: float = 0.0
     viewpoint_cue: float = 0.0
     viewpoint_scene: float = 0.0
+    # The order a brief reads in: a theme's points by score rather than by place in the
+    # article, and the themes by their best point rather than by place. A reader (and ROUGE
+    # against a short reference) meets the strongest sentences first. Chosen per language by
+    # cross-validation (bench/tune.py).
+    points_by_score: bool = False
+    themes_by_score: bool = False
     title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
     min_words_en: int = 6
@@ -240,6 +246,7 @@ class ExtractiveEngine:
         self, reading: Reading, viewpoint: Sentence, options: BriefOptions
     ) -> list[tuple[list[Sentence], list[Sentence]]]:
         """The themes as (their sentences, their points in reading order), before titles."""
+        w = self.weights
         sentences = reading.sentences
         rest = [s for s in sentences if s is not viewpoint and s.fits and s.text != viewpoint.text]
         if not rest:
@@ -258,7 +265,9 @@ class ExtractiveEngine:
             if not picked:  # everything here repeats what is chosen: no group without points
                 continue
             chosen.extend(picked)
-            out.append((seg, sorted(picked, key=lambda s: s.index)))
+            out.append((seg, sorted(picked, key=_by_score if w.points_by_score else _by_place)))
+        if w.themes_by_score:  # stable: equal best scores keep reading order
+            out.sort(key=lambda theme: -max(s.score for s in theme[1]))
         return out
 
     def themes(
@@ -327,6 +336,14 @@ class ExtractiveEngine:
             picked.append(s)
             refs.append(s)
         return picked
+
+
+def _by_place(s: Sentence) -> int:
+    return s.index
+
+
+def _by_score(s: Sentence) -> tuple[float, int]:
+    return -s.score, s.index
 
 
 _DIGIT = re.compile(r"[0-9０-９%％]")
