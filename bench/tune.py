@@ -18,6 +18,9 @@ weighs the same) of the mean of ROUGE-1, ROUGE-2 and ROUGE-L F1, reference-lengt
 scored as `brieflow eval` scores a brief (viewpoint then key points, cut to the reference's
 length). Titles do not enter ROUGE, so the fit skips them.
 
+The fixtures of the eval gate (tests/fixtures/eval, never tuned on) are scored with the start
+and the fitted weights at the end: the out-of-sample guard.
+
 `--write` puts the table in docs/benchmarks.md (section `tune`).
 """
 
@@ -43,6 +46,7 @@ from brieflow.evaluate.metrics import rouge, text_length, tokenize, truncate_tex
 from brieflow.nlp.sentences import split_sentences  # noqa: E402
 
 HEADING = "### Scoring weights chosen by cross-validation"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "eval"
 
 # Each weight's candidate values (the current default is always tried as well).
 GRID: dict[str, list[float]] = {
@@ -303,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{name}: start {rows['start'][name]}  k-fold {rows['kfold'][name]}  "
             f"leave-set-out {rows['loso'].get(name)}  in-sample {rows['all'][name]}"
         )
+    # The out-of-sample guard: the gate's fixtures, never tuned on (docs/evaluation.md).
+    fixtures = load_cases(sorted(FIXTURES.glob("*.jsonl")), args.folds)
+    for name in sorted({c.set for c in fixtures}):
+        held = [c for c in fixtures if c.set == name]
+        before = per_set(held, scores(held, start))[name]
+        after = per_set(held, scores(held, final))[name]
+        print(f"fixture {name} (never tuned on): start {before}  fit on all {after}")
     print(f"CPU {time.process_time() - t0:.0f} s")
     if args.write:
         replace_section("tune", _table(rows, sets, final, args), HEADING)
