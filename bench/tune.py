@@ -223,7 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default="*-dev.jsonl")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--passes", type=int, default=2)
-    parser.add_argument("--start", choices=["defaults", "v0.2.0"], default="defaults")
+    parser.add_argument("--start", choices=["defaults", "v0.2.0", "v0.3.0"], default="defaults")
+    parser.add_argument(
+        "--grid",
+        choices=["all", "orders"],
+        default="all",
+        help="fit every weight, or only the reading-order choices on top of the start",
+    )
     parser.add_argument("--no-loso", action="store_true", help="skip leave-one-set-out")
     parser.add_argument(
         "--by-language", action="store_true", help="fit one set of weights per language"
@@ -248,7 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.process_time()
     cases = load_cases(paths, args.folds)
     languages = sorted({c.language for c in cases})
-    start = {lang: V020 if args.start == "v0.2.0" else Weights() for lang in languages}
+    starts = {"defaults": {}, "v0.2.0": dict.fromkeys(languages, V020), "v0.3.0": V030}
+    start = {lang: starts[args.start].get(lang, Weights()) for lang in languages}
+    if args.grid == "orders":
+        for name in list(GRID):
+            if name not in ORDERS:
+                del GRID[name]
     log(f"tune: {len(cases)} articles read in {time.process_time() - t0:.1f} CPU s")
 
     def fitter(train: list[Case]) -> dict[str, Weights]:
@@ -373,6 +384,11 @@ V020 = replace(
     viewpoint_cue=0.0,
     viewpoint_scene=0.0,
 )
+
+
+# Engine 0.3.0's weights per language: English fitted, Chinese 0.2.0's.
+V030 = {"en": replace(V020, sentence_position=0.1, lead_trust=0.0, viewpoint_centrality=1.0)}
+ORDERS = ("points_by_score", "themes_by_score")
 
 
 if __name__ == "__main__":
