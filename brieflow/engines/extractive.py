@@ -280,7 +280,7 @@ class ExtractiveEngine:
         self, reading: Reading, viewpoint: Sentence, language: str, options: BriefOptions
     ) -> tuple[Theme, ...]:
         selected = self.select(reading, viewpoint, options)
-        themes: list[Theme] = []
+        titles: dict[int, str] = {}
         used_terms: set[str] = set()
         # Class-based tf-idf (each theme one class): a term weighs by how often this theme
         # uses it, against how often the whole article does, so a title names what sets the
@@ -290,7 +290,11 @@ class ExtractiveEngine:
         for c in counts:
             total.update(c)
         average = sum(total.values()) / max(1, len(counts))
-        for (seg, picked), tf in zip(selected, counts, strict=True):
+        # Titles are chosen in reading order, whatever order the brief shows the themes and
+        # points in: an earlier theme's title never depends on how strong a later one is.
+        for i in sorted(range(len(selected)), key=lambda i: selected[i][0][0].index):
+            (seg, picked), tf = selected[i], counts[i]
+            picked = sorted(picked, key=_by_place)
             size = max(1, sum(tf.values()))
 
             def weight(term: str, tf=tf.get, size=size, total=total.get) -> float:
@@ -304,13 +308,16 @@ class ExtractiveEngine:
             runs = [phrase_runs(s.text, language) for s in top[: self.weights.title_sentences]]
             found = key_phrase(runs, language, weight, used_terms)
             if found is None:
-                title = "其他要点" if language == "zh" else "Other Points"
+                titles[i] = "其他要点" if language == "zh" else "Other Points"
             else:
-                title, terms = found
+                titles[i], terms = found
                 used_terms |= terms
-            points = tuple(KeyPoint(_clean(s.text, language), (s.paragraph,)) for s in picked)
-            themes.append(Theme(title, points))
-        return tuple(themes)
+        return tuple(
+            Theme(
+                titles[i], tuple(KeyPoint(_clean(s.text, language), (s.paragraph,)) for s in picked)
+            )
+            for i, (_, picked) in enumerate(selected)
+        )
 
     def _mmr(self, pool: list[Sentence], chosen: list[Sentence], k: int) -> list[Sentence]:
         """Maximal marginal relevance: good sentences that do not repeat what is chosen.
