@@ -1,6 +1,7 @@
 """Choose the extractive engine's scoring weights by cross-validation over the dev sets.
 
-    python bench/tune.py [EVAL_DIR] [--sets GLOB] [--folds 5] [--passes 2] [--write]
+    python bench/tune.py [EVAL_DIR] [--sets GLOB] [--folds 5] [--passes 2] [--by-language]
+        [--start defaults|v0.2.0|v0.3.0] [--grid all|orders] [--no-loso] [--write]
 
 The same procedure runs three ways, and only the held-out figures are reported:
 
