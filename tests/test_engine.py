@@ -265,6 +265,14 @@ def test_points_and_themes_can_be_read_strongest_first():
             assert [p.score for p in picked] == sorted((p.score for p in picked), reverse=True)
         best = [picked[0].score for _, picked in by_score]
         assert best == sorted(best, reverse=True)
+        # Titles are chosen in reading order, so the order shown does not change them.
+        briefs = [
+            brief(article, engine=ExtractiveEngine(w))
+            for w in (Weights(), Weights(points_by_score=True, themes_by_score=True))
+        ]
+        assert [
+            sorted((t.title, sorted(p.text for p in t.points)) for t in b.themes) for b in briefs
+        ] == [sorted((t.title, sorted(p.text for p in t.points)) for t in briefs[0].themes)] * 2
         assert len(by_score) >= 2 and any(
             [p.index for p in a[1]] != [p.index for p in b[1]]
             for a, b in zip(by_place, by_score, strict=True)
