@@ -11,8 +11,8 @@ Chinese) and prints the difference, which must stay under one point.
 
 A second section, `structure`, measures the engine's viewpoints, titles and grouping against the
 reference briefs of bench/data/reference_briefs.jsonl (brieflow.evaluate.structure), beside the
-previous engine's figures saved in bench/data/structure-engine-0.2.0.json (written by this
-script's `--structure-json` on engine 0.2.0) and the Lead viewpoint (the first sentence).
+previous engine's figures saved in bench/data/structure-engine-0.3.0.json (written by this
+script's `--structure-json` on engine 0.3.0) and the Lead viewpoint (the first sentence).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from brieflow.pipeline import brief as make_brief  # noqa: E402
 HEADING = "## Quality (ROUGE against human summaries)"
 STRUCTURE_HEADING = "## Structure (viewpoint, titles, grouping against reference briefs)"
 REFERENCES = ROOT / "bench" / "data" / "reference_briefs.jsonl"
-PREVIOUS = ROOT / "bench" / "data" / "structure-engine-0.2.0.json"
+PREVIOUS = ROOT / "bench" / "data" / "structure-engine-0.3.0.json"
 
 
 class _HanTokenizer:

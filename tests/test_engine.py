@@ -45,11 +45,15 @@ def test_examples_get_the_seed_shape_in_their_language(article):
     assert result.checks.checks == ("range", "shape", "language", "support", "numbers")
 
 
-def test_points_are_in_reading_order_and_not_repeated():
+def test_points_are_not_repeated_and_in_reading_order_where_the_language_asks():
+    from brieflow.engines.extractive import LANGUAGE_WEIGHTS
+
     for article in examples():
         result = brief(article)
         texts = [t for t in result.sentences()]
         assert len(texts) == len(set(texts))
+        if LANGUAGE_WEIGHTS[article.language].points_by_score:
+            continue  # strongest first: test_points_and_themes_can_be_read_strongest_first
         for theme in result.themes:
             firsts = [p.citations[0] for p in theme.points]
             assert firsts == sorted(firsts)
@@ -235,3 +239,41 @@ def test_theme_gaps_equal_the_cosine_of_the_window_centroids():
         assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(got, direct, strict=True))
         checked += len(got)
     assert checked > 20
+
+
+def test_points_and_themes_can_be_read_strongest_first():
+    """points_by_score / themes_by_score change the order of a brief, never its content."""
+    from brieflow.engines.extractive import ExtractiveEngine, Weights
+
+    options = BriefOptions()
+    for article in examples():
+        selections = []
+        for w in (Weights(), Weights(points_by_score=True, themes_by_score=True)):
+            engine = ExtractiveEngine(w)
+            reading = engine.read(article, article.language)
+            engine.score(reading, article.title, article.language)
+            viewpoint = engine.viewpoint(reading, article.language)
+            selections.append(engine.select(reading, viewpoint, options))
+        by_place, by_score = selections
+        assert [p.index for _, picked in by_place for p in picked] == sorted(
+            p.index for _, picked in by_place for p in picked
+        )
+        assert sorted(tuple(p.index for p in picked) for _, picked in by_place) == sorted(
+            tuple(sorted(p.index for p in picked)) for _, picked in by_score
+        )
+        for _, picked in by_score:
+            assert [p.score for p in picked] == sorted((p.score for p in picked), reverse=True)
+        best = [picked[0].score for _, picked in by_score]
+        assert best == sorted(best, reverse=True)
+        # Titles are chosen in reading order, so the order shown does not change them.
+        briefs = [
+            brief(article, engine=ExtractiveEngine(w))
+            for w in (Weights(), Weights(points_by_score=True, themes_by_score=True))
+        ]
+        assert [
+            sorted((t.title, sorted(p.text for p in t.points)) for t in b.themes) for b in briefs
+        ] == [sorted((t.title, sorted(p.text for p in t.points)) for t in briefs[0].themes)] * 2
+        assert len(by_score) >= 2 and any(
+            [p.index for p in a[1]] != [p.index for p in b[1]]
+            for a, b in zip(by_place, by_score, strict=True)
+        )
