@@ -265,8 +265,8 @@ _PAIRS: list[tuple[str, str, str]] = [
     ("create/destroy", r"\bcreat\w*|创造", r"\bdestroy\w*|\bkill\w* jobs|摧毁|消灭"),
     (
         "above/below",
-        r"\babove\b|\bbeat\w*|\bexceed\w*|高于|超预期|超出预期",
-        r"\bbelow\b|\bmiss\w*|\bshort of|低于|不及|不达",
+        r"\babove\b|\bbeat\w*|\bexceed\w*|(?<![不未])高于|超预期|超出预期",
+        r"\bbelow\b|\bmiss\w*|\bshort of|(?<![不未])低于|不及|不达",
     ),
     (
         "highest/lowest",
@@ -289,7 +289,7 @@ _PAIRS: list[tuple[str, str, str]] = [
     (
         "raise/cut",
         r"\brais\w*|\bhik\w*|上调|提高|加息",
-        r"\bcut\w*|\blower\w*|\breduc\w*|下调|降低|降息|削减",
+        r"\bcut\w*|\blower\w*|\breduc\w*|下调|调降|下修|降低|降至|降息|削减",
     ),
     ("strong/weak", r"\bstrong\w*|\brobust\b|强劲|较强", r"\bweak\w*|\bsoft\w*|疲软|较弱"),
 ]
