@@ -64,16 +64,18 @@ from brieflow.nlp.polarity import conflicts
         # 不低于 is "at least", not "below"; 降至 is the cut of "cut from A to B"
         ("It aims for revenue above 10 billion yuan.", "增速不低于35%，收入超百亿元。", False),
         ("Profit came in below expectations.", "利润不低于预期，且高于去年。", True),
+        # a cut its own figures show is carried, whatever else the paragraph raises
         (
-            "She cut her price target to 600 dollars.",
+            "She cut her price target from 750 to 600 dollars.",
             "她将目标价从750美元降至600美元，公司能提高价格。",
             False,
         ),
         (
-            "She raised her price target to 600 dollars.",
-            "她将目标价降至600美元。",
+            "She raised her price target from 750 to 600 dollars.",
+            "她将目标价从750美元降至600美元，公司能提高价格。",
             True,
         ),
+        ("It can cut prices.", "她将目标价从750美元降至600美元，公司能提高价格。", True),
         # figures the paragraph gives no direction are left to the other checks
         ("Revenue rose 5%.", "营业收入同比5%。", False),
         ("Revenue of 426 million yuan.", "营业收入4.26亿元，同比下降5%。", False),
@@ -104,8 +106,11 @@ def test_an_acronym_of_a_name_the_paragraph_spells_out_is_no_swap():
 
 
 def test_a_speaker_named_paragraphs_before_a_quote_is_no_swap():
+    """ "the 31-year-old added" is the nearest speaker named before (captions between), not
+    anyone that paragraph mentions."""
     paragraphs = [
-        "Striker Steve Morison scored the only goal of the game.",
+        "Manager Neil Redfearn picked the side, and striker Steve Morison (centre) admits he "
+        "is surprised.",
         "A photo caption about the stadium.",
         "Another caption about the fans.",
         "A third caption.",

@@ -123,6 +123,12 @@ _SPEAKER_NAMED_EARLIER = re.compile(
     r"|explained|continued|insisted|admitted|warned)\b|^\s*['\"“‘]",
     re.IGNORECASE,
 )
+# A named speaker: a name, at most two words (or a bracket) before a verb of saying.
+_NAMED_SPEAKER = re.compile(
+    r"\b(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)(?:\s+\([^)]*\)|\s+[a-z]\w*){0,2}?"
+    r"\s+(?:said|says|told|tells|added|adds|admits|admitted|insisted|insists|warned|warns"
+    r"|explained|believes|argued|argues)\b"
+)
 # How far back such a paragraph's speaker may have been named (photo captions come between).
 SPEAKER_REACH = 5
 
@@ -131,6 +137,21 @@ def speaker_named_earlier(paragraph: str) -> bool:
     """The paragraph quotes someone it names only as "he" or "the 31-year-old", or carries on
     a quote: who it is was said in an earlier paragraph."""
     return bool(_SPEAKER_NAMED_EARLIER.search(paragraph))
+
+
+def earlier_speakers(before: list[str]) -> list[str]:
+    """The speakers named in the nearest of `before` (nearest first, at most SPEAKER_REACH)
+    that names one: who "he said" most likely is. Only they, not everyone that paragraph
+    mentions, so a name swapped for another of its people is still caught."""
+    for text in before[:SPEAKER_REACH]:
+        found = [
+            m.group("name")
+            for m in _NAMED_SPEAKER.finditer(text)
+            if m.group("name").lower() not in ("he", "she", "it", "they", "i", "we")
+        ]
+        if found:
+            return found
+    return []
 
 
 def foreign_names(
