@@ -60,7 +60,7 @@ class Case:
 
     set: str  # eval file stem, or "own"
     id: str
-    split: str  # "dev" | "heldout"
+    split: str  # "dev" | "heldout" | "heldout2"
     language: str  # the brief's language
     article: Article
     answer: dict[str, Any]

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .models import Article, Brief, CheckReport, Finding
 from .nlp.lang import LANGUAGES, detect_language, foreign_words
-from .nlp.names import foreign_names
+from .nlp.names import earlier_speakers, foreign_names, speaker_named_earlier
 from .nlp.numbers import missing_numbers, quantities
 from .nlp.polarity import conflicts
 from .nlp.support import SupportScorer, is_passage
@@ -129,9 +129,14 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
         texts = [article.paragraph(c).text for c in cites]
         turned = conflicts(statement.text, texts)
         if brief.language == "en":
-            # who "the manager" or "he" is was said in the two paragraphs before
+            # who "the manager" or "he" is was said in the two paragraphs before, or for "the
+            # 31-year-old added" by the nearest speaker named before (captions come between)
             near = {n for c in cites for n in (c - 1, c - 2)} - set(cites)
             context = texts + [article.paragraph(n).text for n in sorted(near) if n in numbers]
+            for c, text in zip(cites, texts, strict=True):
+                if speaker_named_earlier(text):
+                    before = [article.paragraph(n).text for n in range(c - 1, 0, -1)]
+                    context += earlier_speakers(before)
             others = [
                 p.text for p in article.paragraphs if p.number not in cites and p.number not in near
             ]

@@ -195,13 +195,57 @@ def test_repair_that_fixes_the_problem_is_used(tmp_path):
     assert result.checks.actions == ("asked the model once to repair 2 problems",)
 
 
-def test_stubborn_model_with_a_bad_viewpoint_is_refused(tmp_path):
+def test_a_bad_viewpoint_is_replaced_by_the_passing_point_closest_to_it(tmp_path):
     answer = good_brief()
     answer["core_viewpoint"]["text"] = "Lithium prices fell 95% to 9,000 yuan a tonne."
     server = FakeServer(answer)
-    with pytest.raises(CheckError, match="the core viewpoint failed its checks"):
-        engine(server, tmp_path).brief(article(), OPTIONS)
+    result = engine(server, tmp_path).brief(article(), OPTIONS)
     assert len(server.requests) == 2  # one repair, never more
+    assert result.viewpoint.text == (
+        "Lithium carbonate now sells for about 75,000 yuan a tonne, down more than 80% from "
+        "last year's peak."
+    )
+    assert result.viewpoint.citations == (1,)
+    assert [len(t.points) for t in result.themes] == [1, 2, 2]  # moved, not shown twice
+    assert result.checks.actions == (
+        "asked the model once to repair 1 problem",
+        "replaced the core viewpoint by group 1 point 1, the passing point closest to it",
+    )
+    assert result.checks.passed
+    # the shipped brief says what was trimmed, in the JSON and in the text
+    assert result.to_dict(article())["checks"]["actions"][1].startswith("replaced the core")
+
+
+def test_a_viewpoint_with_one_bad_clause_keeps_the_clauses_that_pass(tmp_path):
+    answer = good_brief()
+    answer["core_viewpoint"]["text"] = (
+        "Falling lithium prices have cut battery costs and pushed carmakers to lower prices, "
+        "while battery makers' margins rose to 21.9%."
+    )
+    server = FakeServer(answer)
+    result = engine(server, tmp_path).brief(article(), OPTIONS)
+    assert result.viewpoint.text == (
+        "Falling lithium prices have cut battery costs and pushed carmakers to lower prices."
+    )
+    assert result.viewpoint.citations == (1, 2, 3, 4)
+    assert result.checks.actions[1:] == (
+        "cut the core viewpoint to its leading clauses that pass (numbers check failed)",
+    )
+    assert [len(t.points) for t in result.themes] == [2, 2, 2]
+    assert result.checks.passed
+
+
+def test_a_bad_viewpoint_is_refused_when_no_point_can_stand_in(tmp_path):
+    answer = good_brief()
+    answer["core_viewpoint"]["text"] = "Lithium prices fell 95% to 9,000 yuan a tonne."
+    for group in answer["groups"]:
+        for point in group["points"]:
+            point["text"] = "Battery makers sold 12.5 million packs in 2019."
+    answer["groups"][0]["points"][0] = good_brief()["groups"][0]["points"][0]  # one passes
+    server = FakeServer(answer)
+    with pytest.raises(CheckError, match="no key point passes to stand in for it"):
+        engine(server, tmp_path).brief(article(), OPTIONS)
+    assert len(server.requests) == 2
 
 
 def test_too_many_groups_are_cut_to_the_options(tmp_path):

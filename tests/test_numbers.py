@@ -170,6 +170,43 @@ def test_missing_numbers(claim, paragraph, missing):
         # names and wide commas
         ("4,870 new projects", "新增项目4，870个", []),
         ("Covid-19 patients", "新冠肺炎患者", []),
+        # "a second", "per second" is a unit of time; "a second term" is an order
+        ("up to 400,000 waveforms a second", "最高达400，000帧/秒", []),
+        ("up to 40,000 waveforms a second", "最高达400，000帧/秒", ["40,000"]),
+        ("she won a second term", "她赢得了连任", ["second"]),
+        # how often is a count; a P/E written 15x is a multiple
+        ("it scans 25 times a second", "以每秒25次的频率扫描", []),
+        ("it scans 52 times a second", "以每秒25次的频率扫描", ["52", "52 times"]),
+        ("shares trade at 15 times 2023 earnings", "对应2023年市盈率为15x", []),
+        ("shares trade at 18 times 2023 earnings", "对应2023年市盈率为15x", ["18", "18 times"]),
+        # a tenth in an English paragraph, as a percentage
+        ("under 10% of the spending", "less than a tenth of what it spent", []),
+        ("under 20% of the spending", "less than a tenth of what it spent", ["20%"]),
+        # an enumeration counted
+        (
+            "presales for eight films",
+            "影片《甲》《乙》《丙》《丁》《戊》《己》《庚》《辛》开启预售",
+            [],
+        ),
+        (
+            "presales for seven films",
+            "影片《甲》《乙》《丙》《丁》《戊》《己》《庚》《辛》开启预售",
+            ["seven"],
+        ),
+        ("three regions", "北京、天津和河北", []),
+        (
+            "the six were Antenucci, Bellusci, Del Fabro, Silvestri, Doukara and Cani",
+            "Italian quartet Antenucci, Bellusci, Del Fabro and Silvestri, Frenchman Doukara "
+            "and Albanian Cani all said they were injured.",
+            [],
+        ),
+        (
+            "the seven were Antenucci, Bellusci, Del Fabro, Silvestri, Doukara and Cani",
+            "Italian quartet Antenucci, Bellusci, Del Fabro and Silvestri, Frenchman Doukara "
+            "and Albanian Cani all said they were injured.",
+            ["seven"],
+        ),
+        ("five regions", "北京、天津和河北", ["five"]),
     ],
 )
 def test_model_style_figures(claim, paragraph, missing):

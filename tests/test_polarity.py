@@ -61,6 +61,21 @@ from brieflow.nlp.polarity import conflicts
         ("The plan was approved.", "The council approved the plan on Monday.", False),
         ("The plan was not approved.", "The council approved the plan on Monday.", True),
         ("The size was not disclosed.", "The size of the deal was undisclosed.", False),
+        # 不低于 is "at least", not "below"; 降至 is the cut of "cut from A to B"
+        ("It aims for revenue above 10 billion yuan.", "增速不低于35%，收入超百亿元。", False),
+        ("Profit came in below expectations.", "利润不低于预期，且高于去年。", True),
+        # a cut its own figures show is carried, whatever else the paragraph raises
+        (
+            "She cut her price target from 750 to 600 dollars.",
+            "她将目标价从750美元降至600美元，公司能提高价格。",
+            False,
+        ),
+        (
+            "She raised her price target from 750 to 600 dollars.",
+            "她将目标价从750美元降至600美元，公司能提高价格。",
+            True,
+        ),
+        ("It can cut prices.", "她将目标价从750美元降至600美元，公司能提高价格。", True),
         # figures the paragraph gives no direction are left to the other checks
         ("Revenue rose 5%.", "营业收入同比5%。", False),
         ("Revenue of 426 million yuan.", "营业收入4.26亿元，同比下降5%。", False),
@@ -79,6 +94,38 @@ def test_a_swapped_name_is_caught_and_a_pronoun_is_not():
     ]
     # "he said" names nobody else: the speaker was named earlier, no swap
     assert foreign_names("David Noble said it fell.", ["He said it fell."], others) == []
+
+
+def test_an_acronym_of_a_name_the_paragraph_spells_out_is_no_swap():
+    cited = [
+        "Councils face a shortfall, the Association of Directors of Adult Social Services said."
+    ]
+    others = ["ADASS and the LGA wrote to ministers."]
+    assert foreign_names("Councils face a shortfall, ADASS said.", cited, others) == []
+    assert foreign_names("Councils face a shortfall, the LGA said.", cited, others) == ["LGA"]
+
+
+def test_a_speaker_named_paragraphs_before_a_quote_is_no_swap():
+    """ "the 31-year-old added" is the nearest speaker named before (captions between), not
+    anyone that paragraph mentions."""
+    paragraphs = [
+        "Manager Neil Redfearn picked the side, and striker Steve Morison (centre) admits he "
+        "is surprised.",
+        "A photo caption about the stadium.",
+        "Another caption about the fans.",
+        "A third caption.",
+        "Asked about the squad, the 31-year-old added: 'It is stranger than at Millwall.'",
+        "Manager Neil Redfearn said the club would appeal.",
+    ]
+    article = Article.from_texts(paragraphs, language="en")
+
+    def findings(text: str) -> tuple:
+        brief = Brief(Viewpoint(text, (5,)), (), "en", "t", "0")
+        return run_checks(brief, article, ("support",)).findings
+
+    assert findings("Morison, 31, said the season was the strangest yet.") == ()
+    (finding,) = findings("Redfearn, 31, said the season was the strangest yet.")
+    assert "names Redfearn" in finding.message
 
 
 def test_a_swapped_name_in_pinyin():

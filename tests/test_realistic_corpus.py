@@ -85,7 +85,7 @@ def test_briefs_are_answers_in_the_llm_engine_schema():
     for b in BRIEFS:
         assert set(b) == {"set", "id", "split", "language", "answer"}
         assert b["set"] in SETS | {"own"}
-        assert b["split"] in {"dev", "heldout"}
+        assert b["split"] in {"dev", "heldout", "heldout2"}
         assert b["language"] in {"en", "zh"}
         if b["set"] == "own":
             assert b["id"] in OWN
@@ -143,6 +143,18 @@ def test_heldout_is_about_a_fifth_of_the_articles():
         pytest.skip("held-out articles are written last")
     heldout = sum(b["split"] == "heldout" for b in BRIEFS)
     assert 0.15 <= heldout / len(BRIEFS) <= 0.3
+
+
+def test_second_heldout_split_covers_every_set_and_kind():
+    """heldout2 was written after the first held-out split had been looked at: at least 10
+    articles from every set (two of our own), at least 8 faults of every kind."""
+    briefs = [b for b in BRIEFS if b["split"] == "heldout2"]
+    keys = {(b["set"], b["id"]) for b in briefs}
+    assert len(briefs) >= 10
+    assert {s for s, _ in keys} == SETS | {"own"}
+    assert sum(s == "own" for s, _ in keys) >= 2
+    kinds = Counter(f["kind"] for f in FAULTS if (f["set"], f["id"]) in keys)
+    assert set(kinds) == KINDS and min(kinds.values()) >= 8, kinds
 
 
 def test_citations_of_own_articles_are_in_range():

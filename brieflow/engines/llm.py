@@ -9,6 +9,7 @@ the instructions and the brief's JSON schema. Writes English unless another lang
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ import httpx
 from ..checks import run_checks
 from ..config import Settings
 from ..errors import CheckError, ConfigError, EngineNotConfigured, EngineResponseError
-from ..models import Article, Brief, Finding, KeyPoint, Paragraph, Usage, Viewpoint
+from ..models import Article, Brief, Finding, KeyPoint, Paragraph, Theme, Usage, Viewpoint
 from ..nlp.lang import article_language, require_language
 from ..nlp.support import SupportScorer
 from .answer import InvalidAnswer, parse_answer
@@ -244,7 +245,11 @@ def trim(
     brief: Brief, article: Article, problems: list[Finding | str], options: BriefOptions
 ) -> tuple[Brief, list[str]]:
     """The brief with failing statements re-cited (where the support check finds the paragraph
-    that carries them) or dropped, failing groups dropped, and the shape cut to `options`."""
+    that carries them) or dropped, failing groups dropped, and the shape cut to `options`.
+
+    A failing core viewpoint is re-cited, else cut to its leading clauses that pass, else
+    replaced by the passing key point closest to it (moved out of its group); the brief is
+    refused only when no key point passes."""
     actions: list[str] = []
     failing: dict[str, set[str]] = {}
     untitled: set[str] = set()
@@ -265,30 +270,51 @@ def trim(
         actions.append(f"re-cited {where}: {_marks(st.citations)} → {_marks(cites)}")
         return replace(st, citations=cites)
 
-    viewpoint = mend("viewpoint", brief.viewpoint)
-    if viewpoint is None:
-        raise CheckError(
-            "the core viewpoint failed its checks after one repair and cannot be re-cited: "
-            + "; ".join(_line(p) for p in problems if _where(p) == "viewpoint"),
-            hint="try a larger model",
-        )
+    viewpoint: Viewpoint | None = brief.viewpoint
+    if "viewpoint" in failing:
+        why = ", ".join(sorted(failing["viewpoint"]))
+        cites = _fix(brief.viewpoint, failing["viewpoint"], article, scorer, brief.language)
+        if cites is not None:
+            actions.append(
+                f"re-cited viewpoint: {_marks(brief.viewpoint.citations)} → {_marks(cites)}"
+            )
+            viewpoint = replace(brief.viewpoint, citations=cites)
+        else:
+            viewpoint = _shorten(brief.viewpoint, article, brief.language)
+            if viewpoint is not None:
+                actions.append(
+                    f"cut the core viewpoint to its leading clauses that pass ({why} check failed)"
+                )
     themes = []
+    numbers: list[tuple[int, list[int]]] = []  # each kept group's and point's number
     for g, theme in enumerate(brief.themes, start=1):
         if f"group {g} title" in failing or f"group {g}" in untitled:
             actions.append(f"dropped group {g} ({theme.title or 'untitled'}): its title failed")
             continue
-        points = []
+        points: list[KeyPoint] = []
+        kept_numbers: list[int] = []
         for p, point in enumerate(theme.points, start=1):
             kept = mend(f"group {g} point {p}", point)
             if kept is not None:
                 points.append(kept)
+                kept_numbers.append(p)
         if len(points) > options.max_points:
             actions.append(f"kept the first {options.max_points} points of group {g}")
             points = points[: options.max_points]
         if points:
             themes.append(replace(theme, points=tuple(points)))
+            numbers.append((g, kept_numbers))
         elif theme.points:
             actions.append(f"dropped group {g} ({theme.title}): no point left")
+    if viewpoint is None and sum(len(t.points) for t in themes) > 1:
+        viewpoint, themes = _promote(brief.viewpoint, themes, numbers, actions)
+    if viewpoint is None:
+        raise CheckError(
+            "the core viewpoint failed its checks after one repair, and no key point passes "
+            "to stand in for it: "
+            + "; ".join(_line(p) for p in problems if _where(p) == "viewpoint"),
+            hint="try a larger model",
+        )
     if not themes:
         raise CheckError(
             "no key point passed its checks after one repair: "
@@ -299,6 +325,61 @@ def trim(
         actions.append(f"kept the first {options.max_groups} groups")
         themes = themes[: options.max_groups]
     return replace(brief, viewpoint=viewpoint, themes=tuple(themes)), actions
+
+
+# Where a sentence may be cut: after a comma or semicolon that ends a clause (not "1,006").
+_CLAUSE_END = re.compile(r"[,;](?=\s)|[，；]")
+# A leading clause kept as a core viewpoint keeps at least this share of the original.
+_MIN_KEPT = 0.4
+
+
+def _shorten(viewpoint: Viewpoint, article: Article, language: str) -> Viewpoint | None:
+    """The longest run of `viewpoint`'s leading clauses that passes every statement check at
+    its citations (the thesis comes first; what fails is usually an added reason or detail),
+    or None when no such run keeps enough of it."""
+    text = viewpoint.text.strip()
+    cuts = [m.start() for m in _CLAUSE_END.finditer(text)]
+    stop = "。" if language == "zh" else "."
+    for cut in reversed(cuts):
+        head = text[:cut].rstrip(" ,;，；")
+        if len(head) < _MIN_KEPT * len(text) or (language != "zh" and len(head.split()) < 4):
+            continue
+        shorter = replace(viewpoint, text=head + stop)
+        probe = Brief(shorter, (), language, "llm", VERSION)
+        report = run_checks(probe, article, ("range", "language", "support", "numbers"))
+        if not any(f.severity == "error" for f in report.findings):
+            return shorter
+    return None
+
+
+def _promote(
+    failed: Viewpoint,
+    themes: list[Theme],
+    numbers: list[tuple[int, list[int]]],
+    actions: list[str],
+) -> tuple[Viewpoint, list[Theme]]:
+    """The passing key point closest in meaning to the failed viewpoint, as the viewpoint, and
+    the groups without it (a group left empty is dropped). `numbers` gives each group's and
+    point's number in the model's brief, for the action line."""
+    from ..nlp import embeddings
+
+    points = [(g, p) for g, theme in enumerate(themes) for p in range(len(theme.points))]
+    sims = embeddings.similarity([failed.text], [themes[g].points[p].text for g, p in points])[0]
+    g, p = points[max(range(len(points)), key=lambda i: (float(sims[i]), -i))]
+    chosen = themes[g].points[p]
+    group = numbers[g][0]
+    actions.append(
+        f"replaced the core viewpoint by group {group} point {numbers[g][1][p]}, the passing "
+        "point closest to it"
+    )
+    out = list(themes)
+    rest = tuple(pt for i, pt in enumerate(themes[g].points) if i != p)
+    if rest:
+        out[g] = replace(themes[g], points=rest)
+    else:
+        del out[g]
+        actions.append(f"dropped group {group} ({themes[g].title}): no point left")
+    return Viewpoint(chosen.text, chosen.citations), out
 
 
 def _where(problem: Finding | str) -> str | None:

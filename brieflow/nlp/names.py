@@ -52,10 +52,27 @@ def _bare(token: str) -> str:
     return t[:-2] if t.endswith(("'s", "’s")) else t
 
 
+# A run of capitalised words, small joining words allowed: the Association of Directors of
+# Adult Social Services (ADASS).
+_LONG_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|&)\s+)?[A-Z][a-z]+)+")
+_ACRONYM = re.compile(r"[A-Z]{2,8}")
+
+
+@lru_cache(maxsize=512)
+def _acronyms(text: str) -> frozenset[str]:
+    """The initials of the text's long names, lower case: adass."""
+    return frozenset(
+        "".join(w[0] for w in m.group(0).split() if w[0].isupper()).lower()
+        for m in _LONG_NAME.finditer(text)
+    )
+
+
 def _mentions(token: str, text: str) -> bool:
     t = _bare(token)
     if t in _words(text):
         return True
+    if _ACRONYM.fullmatch(token) and t in _acronyms(text):
+        return True  # ADASS for the Association of Directors of Adult Social Services
     if _HAN.search(text):
         flat = _pinyin(text)
         return len(t) >= 4 and t in flat  # pinyin runs have no word breaks
@@ -97,6 +114,44 @@ def _rivals(statement: str, cited: list[str]) -> bool:
                 if not any(_bare(t) in own for t in tokens):
                     return True
     return False
+
+
+# A paragraph whose speaker was named earlier: "the 31-year-old added", "he said", or a quote
+# carried on from the paragraph before.
+_SPEAKER_NAMED_EARLIER = re.compile(
+    r"\b(?:he|she|the\s+\d+-year-old|the\s+[a-z]+)\s+(?:said|says|added|adds|told|tells"
+    r"|explained|continued|insisted|admitted|warned)\b|^\s*['\"“‘]",
+    re.IGNORECASE,
+)
+# A named speaker: a name, at most two words (or a bracket) before a verb of saying.
+_NAMED_SPEAKER = re.compile(
+    r"\b(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)(?:\s+\([^)]*\)|\s+[a-z]\w*){0,2}?"
+    r"\s+(?:said|says|told|tells|added|adds|admits|admitted|insisted|insists|warned|warns"
+    r"|explained|believes|argued|argues)\b"
+)
+# How far back such a paragraph's speaker may have been named (photo captions come between).
+SPEAKER_REACH = 5
+
+
+def speaker_named_earlier(paragraph: str) -> bool:
+    """The paragraph quotes someone it names only as "he" or "the 31-year-old", or carries on
+    a quote: who it is was said in an earlier paragraph."""
+    return bool(_SPEAKER_NAMED_EARLIER.search(paragraph))
+
+
+def earlier_speakers(before: list[str]) -> list[str]:
+    """The speakers named in the nearest of `before` (nearest first, at most SPEAKER_REACH)
+    that names one: who "he said" most likely is. Only they, not everyone that paragraph
+    mentions, so a name swapped for another of its people is still caught."""
+    for text in before[:SPEAKER_REACH]:
+        found = [
+            m.group("name")
+            for m in _NAMED_SPEAKER.finditer(text)
+            if m.group("name").lower() not in ("he", "she", "it", "they", "i", "we")
+        ]
+        if found:
+            return found
+    return []
 
 
 def foreign_names(

@@ -193,6 +193,14 @@ _ZH_DOUBLE = {
     "翻了两番": 4,
     "减半": 0.5,
 }
+# 15x, 21.0X: a multiple (a P/E ratio) as research reports write it
+_TIMES_SIGN = re.compile(r"(?<![A-Za-z\d.])(?P<n>\d+(?:\.\d+)?)\s?[xX×](?![A-Za-z\d])")
+# An enumeration a statement may count ("eight films" ← 《A》《B》…《H》; "three provinces" ←
+# 北京、天津和河北): runs of titles, and lists of short items joined by 、.
+_TITLES = re.compile(r"(?:《[^《》]{1,40}》[、，,和及与]?){2,}")
+_ZH_ITEM = r"[^、，,。；;：:！？\s《》（）()]{1,12}"
+_ZH_LIST = re.compile(_ZH_ITEM + r"(?:、" + _ZH_ITEM + r")+")
+_ZH_LAST_JOIN = re.compile(r"[和及与]")
 # 十四五 (the 14th Five-Year Plan), 十三五时期: the plan's number and the five years
 _ZH_PLAN = re.compile(
     r"(?P<n>[一二三四五六七八九十]{1,3})五(?=规划|时期|期间|期末|末|初|以来|$|[^一二三四五六七八九十百千万亿])"
@@ -425,6 +433,24 @@ def _zh_shares(text: str) -> list[Quantity]:
         if n is not None:
             out.append(Quantity(m.group(0), n))
             out.append(Quantity(m.group(0), 5.0))
+    for m in _TIMES_SIGN.finditer(text):
+        out.append(Quantity(m.group(0), float(m.group("n")), "multiple", exact=True))
+    out.extend(_counts(text))
+    return out
+
+
+def _counts(text: str) -> list[Quantity]:
+    """How many items an enumeration in a paragraph has: 《A》《B》《C》 → 3; 北京、天津和河北 → 3
+    (2 too, when 和 joins two words of one item)."""
+    out = []
+    for m in _TITLES.finditer(text):
+        out.append(Quantity(m.group(0), float(m.group(0).count("《"))))
+    for m in _ZH_LIST.finditer(text):
+        items = m.group(0).split("、")
+        n = len(items)
+        out.append(Quantity(m.group(0), float(n)))
+        if _ZH_LAST_JOIN.search(items[-1][1:]):
+            out.append(Quantity(m.group(0), float(n + 1)))
     return out
 
 

@@ -61,12 +61,12 @@ _EN_GROUP_WORD = re.compile(
 )
 # Fractions a model writes for a share: "a third of", "two-thirds", "half of", "by a quarter".
 _EN_FRACTION = re.compile(
-    r"\b(?:(?P<num>a|one|two|three|four)[\s-])?(?P<den>half|halves|thirds?|quarters?|fifths?)\b"
+    r"\b(?:(?P<num>a|one|two|three|four)[\s-])?(?P<den>half|halves|thirds?|quarters?|fifths?|tenths?)\b"
     r"(?P<of>\s+of\b)?",
     re.IGNORECASE,
 )
 _POINT_AFTER = re.compile(r"(?:\s+a)?[\s-]+(?:percentage[\s-]+)?points?\b", re.IGNORECASE)
-_EN_DENOMINATOR = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5}
+_EN_DENOMINATOR = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
 _EN_PERCENT_AFTER = re.compile(r"[\s-]*(?:percent|per\s?cent)\b", re.IGNORECASE)
 _EN_MULTIPLE = re.compile(
     r"\b(?P<w>doubled|doubling|tripled|trebled|quadrupled|halved|twice(?=\s+(?:as|the|that|its|their)\b))\b"
@@ -75,6 +75,61 @@ _EN_MULTIPLE = re.compile(
 )
 _EN_MULTIPLES = {"doubl": 2.0, "twice": 2.0, "tripl": 3.0, "trebl": 3.0, "quadrupl": 4.0}
 _EN_MULTIPLES["halv"] = 0.5
+# "25 times a second", "three times this year": how often, a count, not a multiple.
+_COUNT_AFTER = re.compile(
+    r"\s+(?:a|an|per|each|every)\s+(?:second|minute|hour|day|week|month|quarter|year|season)\b"
+    r"|\s+(?:in|during|over|since|this|last|so\s+far|already|before)\b|\s*(?:[,.;:)]|$)",
+    re.IGNORECASE,
+)
+# "a second" as a unit of time ("25 times a second", "per second"), not the ordinal of "a
+# second term": after per/each/every, or after "a" when no noun follows.
+_SECOND_UNIT_BEFORE = re.compile(r"\b(?:a|per|each|every)\s+$", re.IGNORECASE)
+_SECOND_UNIT_AFTER = re.compile(
+    r"\s*(?:[,.;:)]|$|\s(?:to|and|or|for|in|on|at|by|with|while|when|as|from|during)\b)",
+    re.IGNORECASE,
+)
+
+
+def _second_as_unit(text: str, start: int, end: int) -> bool:
+    before = _SECOND_UNIT_BEFORE.search(text[max(0, start - 8) : start])
+    if before is None:
+        return False
+    return before.group(0).lower().startswith(("per", "each", "every")) or bool(
+        _SECOND_UNIT_AFTER.match(text, end)
+    )
+
+
+# An English enumeration of names a statement may count ("the six were A, B, C, D, E and F").
+_EN_CLAUSES = re.compile(r"(?<=[.!?;:])\s+|\s+[-–—]\s+|\(|\)")
+_EN_LIST_GAP = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+
+
+def _capital(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def english_counts(text: str) -> list[Quantity]:
+    """How many names an enumeration in a paragraph lists: "Italian quartet Antenucci,
+    Bellusci, Del Fabro and Silvestri, Frenchman Doukara and Albanian Cani told him" → 6. A
+    run of three or more: the first member ends in a name, the middle ones are short names,
+    the last begins with one."""
+    out = []
+    for clause in _EN_CLAUSES.split(text):
+        parts = [p.split() for p in _EN_LIST_GAP.split(clause)]
+        i = 0
+        while i < len(parts):
+            if not (parts[i] and _capital(parts[i][-1])):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(parts) and 1 <= len(parts[j]) <= 4 and all(map(_capital, parts[j])):
+                j += 1
+            last = j < len(parts) and parts[j] and _capital(parts[j][0])
+            n = j - i + (1 if last else 0)
+            if n >= 3:
+                out.append(Quantity(clause.strip(), float(n)))
+            i = max(j, i + 1)
+    return out
 
 
 def english_words(text: str, periods: list[tuple[int, int]], *, generous: bool) -> list[Quantity]:
@@ -88,6 +143,8 @@ def english_words(text: str, periods: list[tuple[int, int]], *, generous: bool) 
         word = m.group("w").lower()
         inside = any(a <= m.start() < b for a, b in (*periods, *times, *shares))
         if inside or (word in ("one", "zero") and not generous):
+            continue
+        if word == "second" and _second_as_unit(text, m.start(), m.end()):
             continue
         percent = _EN_PERCENT_AFTER.match(text, m.end())
         if word in _EN_ORDINALS:
@@ -103,6 +160,7 @@ def english_words(text: str, periods: list[tuple[int, int]], *, generous: bool) 
         approx = _approx_before(text, m.start())
         out.append(Quantity(m.group(0), value * scale, kind, step=scale, approx=approx))
     if generous:
+        out.extend(english_counts(text))
         for m in _EN_GROUP_WORD.finditer(text):
             word = m.group("w").lower()
             out.append(Quantity(m.group(0), float(_EN_GROUPS[word])))
@@ -138,5 +196,8 @@ def english_words(text: str, periods: list[tuple[int, int]], *, generous: bool) 
         else:
             word = m.group("w").lower()
             value = next(v for k, v in _EN_MULTIPLES.items() if word.startswith(k))
+        if m.group("n") and _COUNT_AFTER.match(text, m.end()):
+            out.append(Quantity(m.group(0), value))  # how often: a count
+            continue
         out.append(Quantity(m.group(0), value, "multiple", step=1.0, exact=True))
     return out
