@@ -2,8 +2,9 @@
 
 Reads the realistic corpus (bench/data/realistic/, loaded by bench/realistic.py): briefs written
 the way a competent model writes them, every statement faithful, plus faulty variants with one
-labelled fault each. Two measures, each for the dev split and the two held-out splits
-(heldout, and heldout2 written after heldout had been looked at):
+labelled fault each. Two measures, each for the dev split and the three held-out splits
+(heldout; heldout2, written after heldout had been looked at; heldout3, written blind, without
+looking at the checks, while they were being changed):
 
 - per check (range, support, numbers, language) on the model's brief as written: the share of
   faithful statements the check flags (false alarms) and the share of faulty statements it
@@ -16,7 +17,9 @@ labelled fault each. Two measures, each for the dev split and the two held-out s
   A wrong citation re-cited to a paragraph that carries the statement is counted apart
   ("fixed"): the statement ships, rightly cited.
 
-    PYTHONPATH=. python bench/checks_quality.py [--split dev|heldout|heldout2|all] [--write]
+    PYTHONPATH=. python bench/checks_quality.py [--split SPLIT] [--write]
+
+SPLIT is dev, heldout, heldout2, heldout3 or all (the default).
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from brieflow.models import Brief  # noqa: E402
 
 COMMAND = "PYTHONPATH=. python bench/checks_quality.py --write"
 CHECKS = ("range", "support", "numbers", "language")
-SPLITS = ("dev", "heldout", "heldout2")
+SPLITS = ("dev", "heldout", "heldout2", "heldout3")
 
 
 # -- the loopback model ----------------------------------------------------------------------

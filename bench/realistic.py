@@ -60,7 +60,7 @@ class Case:
 
     set: str  # eval file stem, or "own"
     id: str
-    split: str  # "dev" | "heldout" | "heldout2"
+    split: str  # "dev" | "heldout" | "heldout2" | "heldout3"
     language: str  # the brief's language
     article: Article
     answer: dict[str, Any]
