@@ -18,7 +18,7 @@ from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
 from ..nlp.keyphrases import key_phrase, phrase_runs
 from ..nlp.lang import article_language, require_language
 from ..nlp.sentences import split_sentences
-from ..nlp.trim import trim_lead
+from ..nlp.trim import cut, trim_lead
 from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
 from ..nlp.words import words
 from .base import BriefOptions
@@ -66,6 +66,10 @@ class Weights:
     # cross-validation (bench/tune.py).
     points_by_score: bool = False
     themes_by_score: bool = False
+    # Cuts inside every statement (brieflow.nlp.trim.CUTS: asides in brackets, a source named
+    # before the news, a trailing attribution), applied in this order. Chosen per language by
+    # cross-validation (bench/tune.py --grid cuts).
+    cuts: tuple[str, ...] = ()
     title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
     min_words_en: int = 6
@@ -155,13 +159,19 @@ class ExtractiveEngine:
         viewpoint = worker.viewpoint(reading, language)
         themes = worker.themes(reading, viewpoint, language, options)
         return Brief(
-            viewpoint=Viewpoint(_clean(viewpoint.text, language), (viewpoint.paragraph,)),
+            viewpoint=Viewpoint(worker.statement(viewpoint.text, language), (viewpoint.paragraph,)),
             themes=themes,
             language=language,
             engine=self.name,
             engine_version=self.version,
             article_id=article.id,
         )
+
+    def statement(self, text: str, language: str) -> str:
+        """A sentence as the brief states it: tidied, its leading dateline or attribution cut,
+        then the cuts the weights list."""
+        text = _clean(text, language)
+        return cut(text, language, self.weights.cuts) if self.weights.cuts else text
 
     # -- stages ---------------------------------------------------------------------------
 
@@ -314,7 +324,8 @@ class ExtractiveEngine:
                 used_terms |= terms
         return tuple(
             Theme(
-                titles[i], tuple(KeyPoint(_clean(s.text, language), (s.paragraph,)) for s in picked)
+                titles[i],
+                tuple(KeyPoint(self.statement(s.text, language), (s.paragraph,)) for s in picked),
             )
             for i, (_, picked) in enumerate(selected)
         )
