@@ -47,11 +47,13 @@ def trim_lead(text: str, language: str) -> str:
 # an attribution trailing a fact ("…, according to organisers."). Each has a name; the engine
 # applies the ones its weights list (`Weights.cuts`), chosen per language by cross-validation
 # (bench/tune.py --grid cuts). What remains is the sentence with words taken out, never words
-# put in (but 表示，→：), so a citation of its paragraph stays true.
+# put in (but "：" for a speaker's 表示，), so a citation of its paragraph stays true.
 _PRONOUN_SOURCE = (
     r"(?:he|she|they|it|we|police|officials|organisers|organizers|the (?:spokesman|spokeswoman|"
     r"spokesperson|source|report|statement|survey|study|company|council|firm))"
 )
+_TO_PRESS = r"(?:(?:对|向|接受)[^，。“”：]{0,8}?(?:记者|媒体)(?:采访时?)?)?"
+_SAYS = r"(?:表示|称|指出|认为|公告|宣布|透露|介绍)"
 CUTS: dict[str, dict[str, tuple[re.Pattern[str], str]]] = {
     "zh": {
         # an aside in brackets without a figure: an English name, an abbreviation, a source, a
@@ -67,17 +69,21 @@ CUTS: dict[str, dict[str, tuple[re.Pattern[str], str]]] = {
         "according_to": (re.compile(r"^据[^，。：；“”]{1,30}?[，：,]"), ""),
         # the source before the news: "国家药监局网站显示，", "路透社报道称，"
         "source": (re.compile(r"^[^，。“”：；]{2,16}(?:显示|报道称?|了解到|获悉)[，：,]"), ""),
-        # the speaker kept, as a headline puts it: "国资委表示，混改…" → "国资委：混改…"
+        # the speaker kept, as a headline puts it: "国资委表示，混改…" → "国资委：混改…",
+        # "一位高管对记者表示，" → "一位高管：" (not a pronoun: see speaker_drop)
         "speaker_colon": (
             re.compile(
                 r"^(?!我|他|她|它|本|该|这)([^，。“”：在时]{2,20}?)"
-                r"(?:表示|称|指出|认为|公告|宣布|透露|介绍)[，：,]"
+                + _TO_PRESS
+                + _SAYS
+                + r"[，：,]"
             ),
             r"\1：",
         ),
-        # the speaker dropped ("measure both"): "国资委表示，混改…" → "混改…"
+        # the speaker dropped ("measure both"): "国资委表示，混改…" → "混改…"; after
+        # speaker_colon only a pronoun is left to drop ("我们认为，", "他表示，")
         "speaker_drop": (
-            re.compile(r"^[^，。“”：在时]{2,20}?(?:表示|称|指出|认为|公告|宣布|透露|介绍)[，：,]"),
+            re.compile(r"^[^，。“”：在时]{2,20}?" + _TO_PRESS + _SAYS + r"[，：,]"),
             "",
         ),
         # a leading frame of time or cause: "在美联储的会议之前，", "受疫情的影响，"
