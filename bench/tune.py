@@ -67,6 +67,7 @@ GRID: dict[str, list[float]] = {
     "viewpoint_scene": [0.0, 0.025, 0.05, 0.1, 0.2, 0.3],
     "points_by_score": [0, 1],
     "themes_by_score": [0, 1],
+    "points_viewpoint": [0.0, 0.1, 0.25, 0.5, 0.75],
 }
 # The statement cuts (brieflow.nlp.trim.CUTS), each switched on or off in turn (`--grid cuts`);
 # a language's cuts apply in this order.
@@ -254,8 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         "--grid",
         choices=["all", "orders", "cuts"],
         default="all",
-        help="fit every weight, only the reading-order choices on top of the start, or only "
-        "the statement cuts on top of the start",
+        help="fit every weight, only the reading-order choices on top of the start, or the "
+        "statement cuts and the reading-order choices on top of the start",
     )
     parser.add_argument("--no-loso", action="store_true", help="skip leave-one-set-out")
     parser.add_argument(
@@ -291,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     global CUTS_GRID
     if args.grid in ("orders", "cuts"):
         for name in list(GRID):
-            if args.grid == "cuts" or name not in ORDERS:
+            if name not in ORDERS:
                 del GRID[name]
     CUTS_GRID = args.grid == "cuts"
     log(f"tune: {len(cases)} articles read in {time.process_time() - t0:.1f} CPU s")
@@ -422,7 +423,7 @@ V020 = replace(
 
 # Engine 0.3.0's weights per language: English fitted, Chinese 0.2.0's.
 V030 = {"en": replace(V020, sentence_position=0.1, lead_trust=0.0, viewpoint_centrality=1.0)}
-ORDERS = ("points_by_score", "themes_by_score")
+ORDERS = ("points_by_score", "themes_by_score", "points_viewpoint")
 # Engine 0.4.0's weights per language: 0.3.0's with the order choices fitted on top.
 V040 = {
     "en": replace(V030["en"], points_by_score=True),
