@@ -101,10 +101,16 @@ ZH_CUTS = ("brackets", "according_to", "source", "speaker_colon", "speaker_drop"
             "一位电池企业高管：报价已降至每瓦时0.38元。",
         ),
         ("我们认为，三大创新渠道轻装起行，没有历史包袱。", "三大创新渠道轻装起行，没有历史包袱。"),
-        # a speaker phrase that is a scene ("…在…时表示") is left whole
+        # the setting the speaker spoke in goes with the verb
+        ("世纪华通在机构调研时表示，2022年将开启产品大年。", "世纪华通：2022年将开启产品大年。"),
         (
-            "世纪华通在机构调研时表示，2022年将开启产品大年。",
-            "世纪华通在机构调研时表示，2022年将开启产品大年。",
+            "俄罗斯总统普京在与匈牙利总理会见后的新闻发布会上表示，乌克兰是一个工具。",
+            "俄罗斯总统普京：乌克兰是一个工具。",
+        ),
+        # a clause before the speaker is not a speaker
+        (
+            "在这种情况下，市场人士表示，价格会下降很多。",
+            "在这种情况下，市场人士表示，价格会下降很多。",
         ),
     ],
 )

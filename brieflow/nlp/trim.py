@@ -53,7 +53,17 @@ _PRONOUN_SOURCE = (
     r"spokesperson|source|report|statement|survey|study|company|council|firm))"
 )
 _TO_PRESS = r"(?:(?:对|向|接受)[^，。“”：]{0,8}?(?:记者|媒体)(?:采访时?)?)?"
-_SAYS = r"(?:表示|称|指出|认为|公告|宣布|透露|介绍)"
+_SAYS = r"(?:表示|称|指出|认为|公告|宣布|透露|介绍|强调|警告说?|坦言|直言|宣称|提醒)[，：,]"
+# a speaker (who opens the sentence), when and where it spoke ("8月4日", "在…会上", "在…时"),
+# the verb
+_WHEN = r"(?:(?:\d{1,2}月)?\d{1,2}日|今日|今天|昨日|昨天|日前|近日|当天|当日|周[一二三四五六日])?"
+_SPEAKER = (
+    r"([^，。“”：]{2,30}?)"
+    + _WHEN
+    + r"(?:在[^，。“”：]{1,30}?(?:时|上|中|后)|就[^，。“”：]{1,30}?(?:答记者问时?|时))?"
+    + _TO_PRESS
+    + _SAYS
+)
 CUTS: dict[str, dict[str, tuple[re.Pattern[str], str]]] = {
     "zh": {
         # an aside in brackets without a figure: an English name, an abbreviation, a source, a
@@ -70,22 +80,12 @@ CUTS: dict[str, dict[str, tuple[re.Pattern[str], str]]] = {
         # the source before the news: "国家药监局网站显示，", "路透社报道称，"
         "source": (re.compile(r"^[^，。“”：；]{2,16}(?:显示|报道称?|了解到|获悉)[，：,]"), ""),
         # the speaker kept, as a headline puts it: "国资委表示，混改…" → "国资委：混改…",
-        # "一位高管对记者表示，" → "一位高管：" (not a pronoun: see speaker_drop)
-        "speaker_colon": (
-            re.compile(
-                r"^(?!我|他|她|它|本|该|这)([^，。“”：在时]{2,20}?)"
-                + _TO_PRESS
-                + _SAYS
-                + r"[，：,]"
-            ),
-            r"\1：",
-        ),
+        # "一位高管对记者表示，" → "一位高管：", "普京在…新闻发布会上表示，" → "普京：" (not
+        # a pronoun: see speaker_drop)
+        "speaker_colon": (re.compile(r"^(?!我|他|她|它|本|该|这)" + _SPEAKER), r"\1："),
         # the speaker dropped ("measure both"): "国资委表示，混改…" → "混改…"; after
         # speaker_colon only a pronoun is left to drop ("我们认为，", "他表示，")
-        "speaker_drop": (
-            re.compile(r"^[^，。“”：在时]{2,20}?" + _TO_PRESS + _SAYS + r"[，：,]"),
-            "",
-        ),
+        "speaker_drop": (re.compile(r"^" + _SPEAKER), ""),
         # a leading frame of time or cause: "在美联储的会议之前，", "受疫情的影响，"
         "frame": (
             re.compile(
