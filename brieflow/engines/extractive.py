@@ -29,7 +29,8 @@ from .base import BriefOptions
 # 0.4.0: the strongest points (English) and themes (Chinese) read first (points_by_score,
 # themes_by_score), chosen by cross-validation. 0.5.0: Chinese statements lose asides in
 # brackets and a leading source ("据…，", "…显示，") and name their speaker as a headline does
-# ("国资委：…"), cuts chosen by cross-validation (Weights.cuts, bench/tune.py --grid cuts).
+# ("国资委：…"); English points that carry the viewpoint on read first (points_viewpoint);
+# both chosen by cross-validation (Weights.cuts, bench/tune.py --grid cuts).
 VERSION = "0.5.0"
 
 
