@@ -316,7 +316,16 @@ class ExtractiveEngine:
     def themes(
         self, reading: Reading, viewpoint: Sentence, language: str, options: BriefOptions
     ) -> tuple[Theme, ...]:
+        w = self.weights
         selected = self.select(reading, viewpoint, options)
+        said: dict[int, str] = {}  # each sentence as the brief states it, by index
+
+        def statement(s: Sentence) -> str:
+            text = said.get(s.index)
+            if text is None:
+                text = said[s.index] = self.statement(s.text, language)
+            return text
+
         titles: dict[int, str] = {}
         used_terms: set[str] = set()
         # Class-based tf-idf (each theme one class): a term weighs by how often this theme
@@ -344,10 +353,7 @@ class ExtractiveEngine:
             ]
             # Phrases from the sentences as the brief states them: a title never names an
             # aside or a source the statements have cut.
-            runs = [
-                phrase_runs(self.statement(s.text, language), language)
-                for s in top[: self.weights.title_sentences]
-            ]
+            runs = [phrase_runs(statement(s), language) for s in top[: w.title_sentences]]
             found = key_phrase(runs, language, weight, used_terms)
             if found is None:
                 titles[i] = "其他要点" if language == "zh" else "Other Points"
@@ -357,7 +363,7 @@ class ExtractiveEngine:
         return tuple(
             Theme(
                 titles[i],
-                tuple(KeyPoint(self.statement(s.text, language), (s.paragraph,)) for s in picked),
+                tuple(KeyPoint(statement(s), (s.paragraph,)) for s in picked),
             )
             for i, (_, picked) in enumerate(selected)
         )
