@@ -57,11 +57,18 @@ _SAYS = r"(?:表示|称|指出|认为|公告|宣布|透露|介绍|强调|警告�
 # a speaker (who opens the sentence), when and where it spoke ("8月4日", "在…会上", "在…时"),
 # the verb
 _WHEN = r"(?:(?:\d{1,2}月)?\d{1,2}日|今日|今天|昨日|昨天|日前|近日|当天|当日|周[一二三四五六日])?"
+# the verb's adverbs go with it ("曾表示", "明确指出")
+_HOW = r"(?:曾经?|也|还|则|均|都|亦|再次|多次|一再|明确|进一步|同时|此前|公开|特别)?"
+# not a speaker: one that opens with a connective or says "according to" ("而根据此前…"), or
+# a date ("公司于2022年…")
+_NOT_SPEAKER = r"(?!而|但|并|且|根据|按照|此前|[^，。“”：]*?(?:于|根据))"
 _SPEAKER = (
-    r"([^，。“”：]{2,30}?)"
+    _NOT_SPEAKER
+    + r"([^，。“”：]{2,30}?)"
     + _WHEN
     + r"(?:在[^，。“”：]{1,30}?(?:时|上|中|后)|就[^，。“”：]{1,30}?(?:答记者问时?|时))?"
     + _TO_PRESS
+    + _HOW
     + _SAYS
 )
 CUTS: dict[str, dict[str, tuple[re.Pattern[str], str]]] = {
