@@ -1,9 +1,9 @@
 """The built-in extractive engine: offline, deterministic, Chinese and English.
 
-Every point is a sentence of the article (or, with `Weights.cuts`, that sentence with an aside or
-a source taken out), so each citation is the number of the paragraph the sentence stands in:
-true by construction. The scorer's knobs live in `Weights` so they can be
-tuned against the eval sets without touching the algorithm.
+Every point is a sentence of the article (or, with `Weights.cuts`, that sentence with an aside
+or a source taken out), so each citation is the number of the paragraph the sentence stands in:
+true by construction. The scorer's knobs live in `Weights` so they can be tuned against the
+eval sets without touching the algorithm.
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ class Weights:
     points_viewpoint: float = 0.0
     themes_by_score: bool = False
     # Cuts inside every statement (brieflow.nlp.trim.CUTS: asides in brackets, a source named
-    # before the news, a trailing attribution), applied in this order. Chosen per language by
-    # cross-validation (bench/tune.py --grid cuts).
+    # before the news, a speaker's 表示，, a caption's label), applied in this order. Chosen per
+    # language by cross-validation (bench/tune.py --grid cuts).
     cuts: tuple[str, ...] = ()
     title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
