@@ -44,7 +44,6 @@ from brieflow.engines.extractive import (  # noqa: E402
     LANGUAGE_WEIGHTS,
     ExtractiveEngine,
     Weights,
-    _clean,
 )
 from brieflow.evaluate.metrics import rouge, truncate_text  # noqa: E402
 from brieflow.nlp.sentences import split_sentences  # noqa: E402
@@ -79,7 +78,8 @@ def weights(language: str) -> Weights:
 
 
 def label(case: Case, text: str) -> float:
-    pieces = split_sentences(_clean(text, case.language), case.language)
+    statement = ExtractiveEngine(weights(case.language)).statement(text, case.language)
+    pieces = split_sentences(statement, case.language)
     cut = truncate_text(pieces, case.budget, case.scoring_language)
     scores = rouge([_tokens(p, case.scoring_language) for p in cut], case.reference)
     return mean(scores[m].f1 for m in ("rouge1", "rouge2", "rougeL"))

@@ -41,10 +41,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _report import default_eval_dir, replace_section, revision  # noqa: E402
 
 from brieflow.engines.base import BriefOptions  # noqa: E402
-from brieflow.engines.extractive import VERSION, ExtractiveEngine, Reading, Weights, _clean  # noqa: E402
+from brieflow.engines.extractive import VERSION, ExtractiveEngine, Reading, Weights  # noqa: E402
 from brieflow.evaluate.datasets import EvalItem, load_dataset, reference_sentences  # noqa: E402
 from brieflow.evaluate.metrics import rouge, text_length, tokenize, truncate_text  # noqa: E402
 from brieflow.nlp.sentences import split_sentences  # noqa: E402
+from brieflow.nlp.trim import CUTS  # noqa: E402
 
 HEADING = "### Scoring weights chosen by cross-validation"
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "eval"
@@ -66,7 +67,11 @@ GRID: dict[str, list[float]] = {
     "viewpoint_scene": [0.0, 0.025, 0.05, 0.1, 0.2, 0.3],
     "points_by_score": [0, 1],
     "themes_by_score": [0, 1],
+    "points_viewpoint": [0.0, 0.1, 0.25, 0.5, 0.75],
 }
+# The statement cuts (brieflow.nlp.trim.CUTS), each switched on or off in turn (`--grid cuts`);
+# a language's cuts apply in this order.
+CUT_NAMES: list[str] = list(dict.fromkeys(name for rules in CUTS.values() for name in rules))
 METRICS = ("rouge1", "rouge2", "rougeL")
 
 
@@ -149,7 +154,7 @@ def score_case(
     full: list[str] = []
     used = 0
     for s in statements:  # only as many statements as the reference's length needs
-        for piece in split_sentences(_clean(s.text, case.language), case.language):
+        for piece in split_sentences(engine.statement(s.text, case.language), case.language):
             full.append(piece)
             used += text_length(piece, case.scoring_language)
         if used >= case.budget:
@@ -193,6 +198,17 @@ def fit(cases: list[Case], start: Weights, passes: int, log=None) -> Weights:
     best, best_value = start, objective(cases, start)
     for p in range(passes):
         changed = False
+        if CUTS_GRID:
+            for name in CUT_NAMES:
+                on = set(best.cuts) ^ {name}
+                trial = replace(best, cuts=tuple(n for n in CUT_NAMES if n in on))
+                if trial.cuts == best.cuts or not _applies(cases, name):
+                    continue
+                v = objective(cases, trial)
+                if v > best_value + MIN_GAIN / 100 + 1e-9:
+                    best, best_value, changed = trial, v, True
+            if log:
+                log(f"  pass {p + 1} cuts = {best.cuts} ({100 * best_value:.2f})")
         for name, values in GRID.items():
             current = getattr(best, name)
             for value in values:
@@ -210,6 +226,14 @@ def fit(cases: list[Case], start: Weights, passes: int, log=None) -> Weights:
     return best
 
 
+CUTS_GRID = False  # --grid cuts
+
+
+def _applies(cases: list[Case], name: str) -> bool:
+    """Whether the cut `name` exists for some case's language (else it cannot change a thing)."""
+    return any(name in CUTS.get(c.language, {}) for c in cases)
+
+
 def per_set(cases: list[Case], scores: dict[str, tuple[float, float, float]]) -> dict:
     out: dict[str, list[float]] = {}
     for name in sorted({c.set for c in cases}):
@@ -224,12 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default="*-dev.jsonl")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--passes", type=int, default=2)
-    parser.add_argument("--start", choices=["defaults", "v0.2.0", "v0.3.0"], default="defaults")
+    parser.add_argument(
+        "--start", choices=["defaults", "v0.2.0", "v0.3.0", "v0.4.0"], default="defaults"
+    )
     parser.add_argument(
         "--grid",
-        choices=["all", "orders"],
+        choices=["all", "orders", "cuts"],
         default="all",
-        help="fit every weight, or only the reading-order choices on top of the start",
+        help="fit every weight, only the reading-order choices on top of the start, or the "
+        "statement cuts and the reading-order choices on top of the start",
     )
     parser.add_argument("--no-loso", action="store_true", help="skip leave-one-set-out")
     parser.add_argument(
@@ -255,12 +282,19 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.process_time()
     cases = load_cases(paths, args.folds)
     languages = sorted({c.language for c in cases})
-    starts = {"defaults": {}, "v0.2.0": dict.fromkeys(languages, V020), "v0.3.0": V030}
+    starts = {
+        "defaults": {},
+        "v0.2.0": dict.fromkeys(languages, V020),
+        "v0.3.0": V030,
+        "v0.4.0": V040,
+    }
     start = {lang: starts[args.start].get(lang, Weights()) for lang in languages}
-    if args.grid == "orders":
+    global CUTS_GRID
+    if args.grid in ("orders", "cuts"):
         for name in list(GRID):
             if name not in ORDERS:
                 del GRID[name]
+    CUTS_GRID = args.grid == "cuts"
     log(f"tune: {len(cases)} articles read in {time.process_time() - t0:.1f} CPU s")
 
     def fitter(train: list[Case]) -> dict[str, Weights]:
@@ -389,7 +423,12 @@ V020 = replace(
 
 # Engine 0.3.0's weights per language: English fitted, Chinese 0.2.0's.
 V030 = {"en": replace(V020, sentence_position=0.1, lead_trust=0.0, viewpoint_centrality=1.0)}
-ORDERS = ("points_by_score", "themes_by_score")
+ORDERS = ("points_by_score", "themes_by_score", "points_viewpoint")
+# Engine 0.4.0's weights per language: 0.3.0's with the order choices fitted on top.
+V040 = {
+    "en": replace(V030["en"], points_by_score=True),
+    "zh": replace(V020, themes_by_score=True),
+}
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The built-in extractive engine: offline, deterministic, Chinese and English.
 
-Every point is a sentence of the article, so each citation is the number of the paragraph the
-sentence stands in: true by construction. The scorer's knobs live in `Weights` so they can be
-tuned against the eval sets without touching the algorithm.
+Every point is a sentence of the article (or, with `Weights.cuts`, that sentence with an aside
+or a source taken out), so each citation is the number of the paragraph the sentence stands in:
+true by construction. The scorer's knobs live in `Weights` so they can be tuned against the
+eval sets without touching the algorithm.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
 from ..nlp.keyphrases import key_phrase, phrase_runs
 from ..nlp.lang import article_language, require_language
 from ..nlp.sentences import split_sentences
-from ..nlp.trim import trim_lead
+from ..nlp.trim import cut, trim_lead
 from ..nlp.vectors import Vector, centroid, cosine, idf, tfidf
 from ..nlp.words import words
 from .base import BriefOptions
@@ -26,8 +27,11 @@ from .base import BriefOptions
 # 0.2.0: jieba-rs words and tags, the figures penalty. 0.3.0: the viewpoint as the thesis
 # (centrality, claim cues), weights per language by cross-validation, noun-phrase titles.
 # 0.4.0: the strongest points (English) and themes (Chinese) read first (points_by_score,
-# themes_by_score), chosen by cross-validation.
-VERSION = "0.4.0"
+# themes_by_score), chosen by cross-validation. 0.5.0: Chinese statements lose asides in
+# brackets and a leading source ("据…，", "…显示，") and name their speaker as a headline does
+# ("国资委：…"); English points that carry the viewpoint on read first (points_viewpoint);
+# both chosen by cross-validation (Weights.cuts, bench/tune.py --grid cuts).
+VERSION = "0.5.0"
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,15 @@ class Weights:
     # against a short reference) meets the strongest sentences first. Chosen per language by
     # cross-validation (bench/tune.py).
     points_by_score: bool = False
+    # With points_by_score, a point's place also counts how close it stays to the Core
+    # Viewpoint (+ points_viewpoint × cosine): the point that carries the viewpoint on reads
+    # before a strong aside. Chosen by cross-validation (bench/tune.py --grid cuts).
+    points_viewpoint: float = 0.0
     themes_by_score: bool = False
+    # Cuts inside every statement (brieflow.nlp.trim.CUTS: asides in brackets, a source named
+    # before the news, a speaker's 表示，, a caption's label), applied in this order. Chosen per
+    # language by cross-validation (bench/tune.py --grid cuts).
+    cuts: tuple[str, ...] = ()
     title_sentences: int = 6  # theme titles come from this many of its best sentences
     min_chars_zh: int = 12  # shorter sentences are not points unless nothing else is left
     min_words_en: int = 6
@@ -80,15 +92,29 @@ LANGUAGE_WEIGHTS: dict[str, Weights] = {
     # in the lead's position, more in centrality for the viewpoint) with a theme's points
     # strongest first (chosen in every fold). The English fit with the order choices scored
     # 41.2 ROUGE-1 held-out but moved the viewpoint off the reference briefs' (78.6% → 60.7%).
+    # 0.5.0: points closest to the viewpoint a little earlier (points_viewpoint 0.25, chosen
+    # in every fold) and a caption's label cut ("Sacked: But Jeremy Clarkson…", chosen in four
+    # folds of five and on all: `bench/tune.py --by-language --start v0.4.0 --grid cuts`).
     "en": Weights(
-        sentence_position=0.1, lead_trust=0.0, viewpoint_centrality=1.0, points_by_score=True
+        sentence_position=0.1,
+        lead_trust=0.0,
+        viewpoint_centrality=1.0,
+        points_by_score=True,
+        points_viewpoint=0.25,
+        cuts=("label",),
     ),
     # Chinese keeps engine 0.2.0's scoring weights and reads its themes strongest first (chosen
     # in every fold). The Chinese fit of the other weights (paragraph_position 0.4,
     # sentence_position 1.0, mmr_lambda 0.3, lead_trust 3, figures 20, figures_free 0.2,
     # viewpoint centrality 0.25, cue 0.2) costs 10.5 ROUGE-1 on the hard-news articles of
     # tests/fixtures/eval (never tuned on), where it takes an analyst's comment over the news.
-    "zh": Weights(themes_by_score=True),
+    # Its statements take the cuts chosen in every fold (`bench/tune.py --by-language --start
+    # v0.4.0 --grid cuts`): asides in brackets without a figure, a leading 据…， or "…显示，",
+    # a named speaker as "X：", a pronoun speaker ("我们认为，") dropped.
+    "zh": Weights(
+        themes_by_score=True,
+        cuts=("brackets", "according_to", "source", "speaker_colon", "speaker_drop"),
+    ),
 }
 
 
@@ -155,13 +181,19 @@ class ExtractiveEngine:
         viewpoint = worker.viewpoint(reading, language)
         themes = worker.themes(reading, viewpoint, language, options)
         return Brief(
-            viewpoint=Viewpoint(_clean(viewpoint.text, language), (viewpoint.paragraph,)),
+            viewpoint=Viewpoint(worker.statement(viewpoint.text, language), (viewpoint.paragraph,)),
             themes=themes,
             language=language,
             engine=self.name,
             engine_version=self.version,
             article_id=article.id,
         )
+
+    def statement(self, text: str, language: str) -> str:
+        """A sentence as the brief states it: tidied, its leading dateline or attribution cut,
+        then the cuts the weights list."""
+        text = _clean(text, language)
+        return cut(text, language, self.weights.cuts) if self.weights.cuts else text
 
     # -- stages ---------------------------------------------------------------------------
 
@@ -271,7 +303,12 @@ class ExtractiveEngine:
             if not picked:  # everything here repeats what is chosen: no group without points
                 continue
             chosen.extend(picked)
-            out.append((seg, sorted(picked, key=_by_score if w.points_by_score else _by_place)))
+            if w.points_by_score and w.points_viewpoint:
+                pv, vector = w.points_viewpoint, viewpoint.vector
+                picked.sort(key=lambda s: (-(s.score + pv * cosine(s.vector, vector)), s.index))
+            else:
+                picked.sort(key=_by_score if w.points_by_score else _by_place)
+            out.append((seg, picked))
         if w.themes_by_score:  # stable: equal best scores keep reading order
             out.sort(key=lambda theme: -max(s.score for s in theme[1]))
         return out
@@ -279,7 +316,16 @@ class ExtractiveEngine:
     def themes(
         self, reading: Reading, viewpoint: Sentence, language: str, options: BriefOptions
     ) -> tuple[Theme, ...]:
+        w = self.weights
         selected = self.select(reading, viewpoint, options)
+        said: dict[int, str] = {}  # each sentence as the brief states it, by index
+
+        def statement(s: Sentence) -> str:
+            text = said.get(s.index)
+            if text is None:
+                text = said[s.index] = self.statement(s.text, language)
+            return text
+
         titles: dict[int, str] = {}
         used_terms: set[str] = set()
         # Class-based tf-idf (each theme one class): a term weighs by how often this theme
@@ -305,7 +351,9 @@ class ExtractiveEngine:
             top = picked + [
                 s for s in sorted(seg, key=lambda s: (-s.score, s.index)) if s not in picked
             ]
-            runs = [phrase_runs(s.text, language) for s in top[: self.weights.title_sentences]]
+            # Phrases from the sentences as the brief states them: a title never names an
+            # aside or a source the statements have cut.
+            runs = [phrase_runs(statement(s), language) for s in top[: w.title_sentences]]
             found = key_phrase(runs, language, weight, used_terms)
             if found is None:
                 titles[i] = "其他要点" if language == "zh" else "Other Points"
@@ -314,7 +362,8 @@ class ExtractiveEngine:
                 used_terms |= terms
         return tuple(
             Theme(
-                titles[i], tuple(KeyPoint(_clean(s.text, language), (s.paragraph,)) for s in picked)
+                titles[i],
+                tuple(KeyPoint(statement(s), (s.paragraph,)) for s in picked),
             )
             for i, (_, picked) in enumerate(selected)
         )
