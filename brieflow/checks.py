@@ -129,10 +129,11 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
         texts = [article.paragraph(c).text for c in cites]
         turned = conflicts(statement.text, texts)
         if brief.language == "en":
-            # who "the manager" or "he" is was said in the two paragraphs before, or for "the
-            # 31-year-old added" by the nearest speaker named before (captions come between)
-            near = {n for c in cites for n in (c - 1, c - 2)} - set(cites)
-            context = texts + [article.paragraph(n).text for n in sorted(near) if n in numbers]
+            # who "the manager" or "he" is may have been said in the two paragraphs before, or
+            # for "the 31-year-old added" by the nearest speaker named before (captions come
+            # between); brieflow.nlp.names decides when those paragraphs count
+            near = sorted({n for c in cites for n in (c - 1, c - 2)} - set(cites))
+            context = list(texts)
             for c, text in zip(cites, texts, strict=True):
                 if speaker_named_earlier(text):
                     before = [article.paragraph(n).text for n in range(c - 1, 0, -1)]
@@ -140,9 +141,10 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
             others = [
                 p.text for p in article.paragraphs if p.number not in cites and p.number not in near
             ]
+            near_texts = [article.paragraph(n).text for n in near if n in numbers]
             turned += [
                 f"names {n}, whom the paragraph does not mention (another paragraph does)"
-                for n in foreign_names(statement.text, texts, others, context)
+                for n in foreign_names(statement.text, texts, others, context, near_texts)
             ]
         if turned:
             findings.append(

@@ -16,7 +16,7 @@ from functools import lru_cache
 from .words import stopwords
 
 _CAPITALISED = re.compile(
-    r"\b[A-Z][A-Za-z&'’.-]*[A-Za-z]\b(?:[\s-]+[A-Z][A-Za-z&'’.-]*[A-Za-z]\b)*"
+    r"\b[A-Z][A-Za-z&'’.-]*[A-Za-z]\b(?:(?:[\s-]+|(?<=s)['’]\s+)[A-Z][A-Za-z&'’.-]*[A-Za-z]\b)*"
 )
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z&'’]*[A-Za-z]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -43,7 +43,22 @@ def _pinyin(text: str) -> str:
 
 @lru_cache(maxsize=512)
 def _words(text: str) -> frozenset[str]:
-    return frozenset(_bare(t) for t in _TOKEN.findall(text))
+    """The text's capitalised words, bare: a name is written with a capital, so "Water" is not
+    mentioned by "precious water" (a word of a sentence is not a name)."""
+    return frozenset(_bare(t) for t in _TOKEN.findall(text) if t[0].isupper())
+
+
+@lru_cache(maxsize=512)
+def _lower_words(text: str) -> frozenset[str]:
+    return frozenset(_bare(t) for t in _TOKEN.findall(text) if t[0].islower())
+
+
+def _common_word(token: str, texts: list[str]) -> bool:
+    """`token` (capitalised because it starts the statement) is written in lower case in
+    `texts`, itself or with a plural -s: a word ("Container traffic" ← "containers"), no name."""
+    t = _bare(token)
+    forms = {t, t + "s", t + "es", t[:-1] if t.endswith("s") else t}
+    return any(forms & _lower_words(text) for text in texts)
 
 
 def _bare(token: str) -> str:
@@ -133,6 +148,28 @@ _NAMED_SPEAKER = re.compile(
 SPEAKER_REACH = 5
 
 
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|them|their)\b", re.IGNORECASE)
+
+
+def _refers_back(cited: list[str], statement: str, name: str, tokens: list[str]) -> bool:
+    """The cited paragraphs speak of the statement's `name` without naming it: a pronoun ("he
+    said"), or "the manager" for "manager Neil Redfearn", "the union" for "the Harbour Workers'
+    Union" (a word of the name or the role word before it). Who that is was then said in the
+    paragraphs just before, which count as its context."""
+    if any(_PRONOUN.search(p) or speaker_named_earlier(p) for p in cited):
+        return True
+    before = statement[: statement.find(name)].split()[-1:] if name in statement else []
+    heads = {w.lower().strip(",;:") for w in [*tokens, *name.split(), *before]}
+    heads = {h for h in heads if len(h) >= 3 and h.isalpha()}
+    return any(
+        re.search(
+            r"\b(?:the|its|our)\s+(?:[\w'’]+\s+){0,2}" + re.escape(h) + r"s?\b", p, re.IGNORECASE
+        )
+        for h in heads
+        for p in cited
+    )
+
+
 def speaker_named_earlier(paragraph: str) -> bool:
     """The paragraph quotes someone it names only as "he" or "the 31-year-old", or carries on
     a quote: who it is was said in an earlier paragraph."""
@@ -155,7 +192,11 @@ def earlier_speakers(before: list[str]) -> list[str]:
 
 
 def foreign_names(
-    statement: str, cited: list[str], others: list[str], context: list[str] | None = None
+    statement: str,
+    cited: list[str],
+    others: list[str],
+    context: list[str] | None = None,
+    near: list[str] | None = None,
 ) -> list[str]:
     """Names of `statement` that no `cited` paragraph mentions but another paragraph does,
     when the cited paragraphs name someone else (in a paragraph that says only "he said",
@@ -166,11 +207,24 @@ def foreign_names(
     if not chinese and not _rivals(statement, cited):
         return []
     out = []
+    everything = [*cited, *others, *(context or [])]
     for name, tokens in names(statement):
+        first = name.split()[0]
+        if (
+            statement.lstrip().startswith(name)
+            and first.startswith(tokens[0])
+            and _common_word(tokens[0], everything)
+        ):
+            tokens = tokens[1:]  # "Passenger Adam Graves": the sentence's first word
+            if not tokens:
+                continue
         if chinese and not (len(tokens) >= 2 and all(_PINYIN.match(t.lower()) for t in tokens)):
             continue
-        if any(_mentions(t, p) for t in tokens for p in (context or cited)):
+        where = list(context or cited)
+        if near and _refers_back(cited, statement, name, tokens):
+            where += near
+        if any(_mentions(t, p) for t in tokens for p in where):
             continue
-        if any(_mentions(t, p) for t in tokens for p in others):
+        if any(_mentions(t, p) for t in tokens for p in [*others, *(near or [])]):
             out.append(name)
     return out

@@ -153,9 +153,11 @@ _APPROX = re.compile(
 )
 # After a Chinese number: 5000余家, 30多万, 10%以上, 20%左右.
 _APPROX_AFTER = re.compile(r"^\s*(?:(?P<over>余|多|以上|有余)|(?P<about>左右|上下))")
-# A Latin-lettered name glued to a Chinese amount in a paragraph: 工业IGBT31亿美元.
+# A Latin-lettered name glued to a Chinese amount in a paragraph (工业IGBT31亿美元), or a word
+# glued to its number (TOP20, IPU03): a single letter is left alone (Q3, H1, P7 are names).
 _GLUED = re.compile(
     r"(?<=[A-Za-z])(?=\d+(?:\.\d+)?\s?(?:万亿|亿|千万|百万|万|%|美元|港元|欧元|元))"
+    r"|(?<=[A-Za-z]{2})(?=\d)"
 )
 _NAMED = re.compile(r"[A-Za-z]-$")
 _SCALE_AFTER_MORE = re.compile(r"(?<=\d)[多余](?=万亿|亿|千万|百万|万)")  # 1380多亿: 1380亿
@@ -183,6 +185,10 @@ _ZH_PERCENT = re.compile(r"百分之(?P<n>[零〇一二两三四五六七八九�
 _ZH_CHENG = re.compile(r"(?P<n>[一二两三四五六七八九十])成" + _NOT_CHENG)
 _ZH_FRACTION = re.compile(r"(?P<d>[二三四五六七八九十\d]+)分之(?P<n>[一二两三四五六七八九\d]+)")
 _ZH_HALF = re.compile(r"一半|过半|半数|大半|逾半|超半")
+# 4.4折, 八折: a price as tenths of the full one (44% of the fare, or 56% off)
+_ZH_ZHE = re.compile(r"(?P<n>\d(?:\.\d+)?|[一二三四五六七八九])折")
+# 三分动，七分吃: parts of ten, a pair that adds up to ten (30% and 70%)
+_ZH_PARTS = re.compile(r"(?P<a>[一二三四五六七八九])分[^，,、；;。]{1,6}[，,、；;]\s*(?P<b>[一二三四五六七八九])分")
 _ZH_TIMES = re.compile(r"(?P<n>[\d.]+|[一二两三四五六七八九十]+)倍")
 _ZH_DOUBLE = {
     "翻倍": 2,
@@ -417,6 +423,16 @@ def _zh_shares(text: str) -> list[Quantity]:
             out.append(Quantity(m.group(0), 100.0 * num / den, "percent", approx="fraction"))
     for m in _ZH_HALF.finditer(text):
         out.append(Quantity(m.group(0), 50.0, "percent", approx="fraction"))
+    for m in _ZH_ZHE.finditer(text):
+        tenths = _zh_or_digits(m.group("n"))
+        if tenths is not None and 0 < tenths < 10:
+            out.append(Quantity(m.group(0), 10.0 * tenths, "percent", step=0.1))
+            out.append(Quantity(m.group(0), 100.0 - 10.0 * tenths, "percent", step=0.1))
+    for m in _ZH_PARTS.finditer(text):
+        a, b = _ZH_DIGIT[m.group("a")], _ZH_DIGIT[m.group("b")]
+        if a + b == 10:
+            out.append(Quantity(m.group(0), 10.0 * a, "percent", step=10.0))
+            out.append(Quantity(m.group(0), 10.0 * b, "percent", step=10.0))
     for word, times in _ZH_DOUBLE.items():
         if word in text:
             out.append(Quantity(word, float(times), "multiple", exact=True))
@@ -527,8 +543,18 @@ def matches(claim: Quantity, found: Quantity, tolerance: float = TOLERANCE) -> b
         return claim.kind == found.kind and a == b
     if claim.kind == "multiple":  # doubled: ×2, or +100%; halved: ×0.5, or -50%
         if found.kind == "percent":
-            return min(abs(1 + b / 100 - a), abs(1 - b / 100 - a)) <= 0.02 * a
-        return found.kind == "multiple" and abs(a - b) <= 1e-9 * a
+            ratios = (1 + b / 100, 1 - b / 100)
+        elif found.kind == "multiple":
+            ratios = (b,)
+        else:
+            return False
+        tolerance = 0.02 * a if found.kind == "percent" else 1e-9 * a
+        if any(abs(r - a) <= tolerance for r in ratios):
+            return True
+        if claim.approx in ("over", "under"):  # more than doubled ← +107%; nearly tripled ← 2.9倍
+            sign = 1 if claim.approx == "over" else -1
+            return any(0 < sign * (r - a) <= BOUND_TOLERANCE * a for r in ratios)
+        return False
     if found.kind == "multiple" and claim.kind != "number":
         return False
     if claim.kind in ("percent", "points") and found.kind not in ("percent", "points"):
@@ -562,5 +588,16 @@ def _rounds(claim: Quantity, b: float, tolerance: float) -> bool:
 
 def missing_numbers(statement: str, paragraphs: list[str]) -> list[Quantity]:
     """The numbers of `statement` that none of `paragraphs` carries."""
+    from .periods import basis_periods, previous_quarters
+
     found = [q for p in paragraphs for q in quantities(p, chinese_numerals=True)]
-    return [q for q in quantities(statement) if not any(matches(q, f) for f in found)]
+    missing = [q for q in quantities(statement) if not any(matches(q, f) for f in found)]
+    bases = basis_periods(statement) if any(q.kind == "period" for q in missing) else set()
+    if bases:  # "down 5% from the fourth quarter" ← 一季度…环比下降5%
+        before = [q for p in paragraphs for q in previous_quarters(normalise(p))]
+        missing = [
+            q
+            for q in missing
+            if not (q.text in bases and any(matches(q, f) for f in before))
+        ]
+    return missing

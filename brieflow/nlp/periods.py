@@ -164,6 +164,41 @@ def periods(text: str) -> list[Period]:
     return out
 
 
+_SEQUENTIAL = re.compile(r"环比|quarter[\s-]on[\s-]quarter|sequentially|q/q|qoq", re.IGNORECASE)
+
+
+def previous_quarters(text: str) -> list[Quantity]:
+    """The quarter before each quarter of a paragraph that compares quarter on quarter: "down
+    21.85% from the fourth quarter", "below Q2's" ← 一季度…环比下降21.85%, 三季度…环比下降.
+    Only a statement's basis period (`basis_periods`) may be read so."""
+    if not _SEQUENTIAL.search(text):
+        return []
+    out = []
+    for p in periods(text):
+        first, last = divmod(int(p.quantity.value), 100)
+        if last - first == 2 and first % 3 == 1:  # a single quarter
+            before = first - 3 if first > 1 else 10
+            out.append(Quantity(p.quantity.text, float(before * 100 + before + 2), "period", exact=True))
+    return out
+
+
+_BASIS_BEFORE = re.compile(
+    r"\b(?:from|than|below|above|over|versus|vs\.?|against|compared\s+(?:with|to)|on)"
+    r"(?:\s+(?:in|the|that\s+of))*\s*$",
+    re.IGNORECASE,
+)
+
+
+def basis_periods(statement: str) -> set[str]:
+    """The periods a statement compares with ("from the fourth quarter", "below Q2's"), as
+    written: the base of a change, not the period it is for."""
+    return {
+        p.quantity.text
+        for p in periods(statement)
+        if _BASIS_BEFORE.search(statement[max(0, p.start - 24) : p.start])
+    }
+
+
 # 18年, 22全年, 22Q4, 23E, 21-23年, 2022-24年, 3Q22, 1H21
 _SHORT_YEAR = re.compile(
     r"(?<![\d.])(?P<a>\d{2})(?:\s*[-–~/至到]\s*(?P<b>\d{2}))?(?=\s*(?:年|全年|财年|Q[1-4]|H[12]|E\b))"

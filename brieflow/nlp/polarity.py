@@ -302,7 +302,7 @@ _COMPILED = [(n, re.compile(a, re.I), re.compile(b, re.I)) for n, a, b in _PAIRS
 _NEGATION_EN = re.compile(
     r"\b(?:not|no|never|neither|nor|none|nothing|without|cannot|n't|denie[sd]|deny\w*|"
     r"refus\w*|fail\w*|unable|no longer|rul\w* out|reject\w*|yet to|declin\w* to|lack\w*"
-    r"|absen\w*|un(?:disclosed|known|named|specified|clear|able|likely|changed|decided"
+    r"|absen\w*|non(?=[\s-])|un(?:disclosed|known|named|specified|clear|able|likely|changed|decided"
     r"|certain|confirmed|paid|available|veiled|aware|willing))\b|n't\b",
     re.IGNORECASE,
 )
