@@ -161,12 +161,23 @@ def _refers_back(cited: list[str], statement: str, name: str, tokens: list[str])
     before = statement[: statement.find(name)].split()[-1:] if name in statement else []
     heads = {w.lower().strip(",;:") for w in [*tokens, *name.split(), *before]}
     heads = {h for h in heads if len(h) >= 3 and h.isalpha()}
-    return any(
+    return any(_described(h, p) for h in heads for p in cited)
+
+
+# After the head of a description: punctuation, or a verb ("the court ruled", "the union
+# had"); not another noun ("the Veolia water company": water is not the head).
+_HEAD_END = r"(?![\w-])(?!\s+[a-z]+(?<!ed)(?<!s)\b(?<!\bhad)(?<!\bwill)(?<!\bwould)(?<!\bcan))"
+
+
+def _described(head: str, text: str) -> bool:
+    """`text` speaks of "the (highest) <head>": "the court" for the Supreme Court, "the
+    manager" for manager Neil Redfearn."""
+    return bool(
         re.search(
-            r"\b(?:the|its|our)\s+(?:[\w'’]+\s+){0,2}" + re.escape(h) + r"s?\b", p, re.IGNORECASE
+            r"\b(?:the|its|our|their)\s+(?:[\w'’]+\s+){0,2}" + re.escape(head) + r"s?" + _HEAD_END,
+            text,
+            re.IGNORECASE,
         )
-        for h in heads
-        for p in cited
     )
 
 
@@ -225,6 +236,8 @@ def foreign_names(
             where += near
         if any(_mentions(t, p) for t in tokens for p in where):
             continue
+        if len(tokens) >= 2 and any(_described(tokens[-1], p) for p in cited):
+            continue  # the Supreme Court ← "the US's highest court"
         if any(_mentions(t, p) for t in tokens for p in [*others, *(near or [])]):
             out.append(name)
     return out
