@@ -179,6 +179,7 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
 def check_numbers(brief: Brief, article: Article) -> list[Finding]:
     """Every number, percentage, amount and date of a statement is in a cited paragraph."""
     findings = []
+    published = _year(article.published)
     for where, statement in brief.statements():
         cites = _cited(article, statement.citations)
         if not cites:
@@ -186,7 +187,7 @@ def check_numbers(brief: Brief, article: Article) -> list[Finding]:
         texts = [article.paragraph(c).text for c in cites]
         if is_passage(statement.text, texts):
             continue  # a quoted passage has its numbers by definition
-        missing = missing_numbers(statement.text, texts)
+        missing = missing_numbers(statement.text, texts, published)
         if not missing:
             continue
         there = list(dict.fromkeys(q.text for t in texts for q in quantities(t)))[:8]
@@ -200,6 +201,12 @@ def check_numbers(brief: Brief, article: Article) -> list[Finding]:
             )
         )
     return findings
+
+
+def _year(published: str | None) -> int | None:
+    """The publication year ("2025-03-14 09:30" → 2025), for "last year" in a statement."""
+    head = (published or "")[:4]
+    return int(head) if head.isdigit() else None
 
 
 CHECKS = {

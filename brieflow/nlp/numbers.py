@@ -366,6 +366,7 @@ def quantities(text: str, *, chinese_numerals: bool = False) -> list[Quantity]:
         out.extend(_chinese_runs(text))
         out.extend(_zh_shares(text))
         out.extend(short_years(text))
+        out.extend(_zh_months(text, [p.quantity for p in found_periods]))
     out.extend(english_words(text, spans, generous=chinese_numerals))
     out.extend(p.quantity for p in found_periods)
     return out
@@ -406,10 +407,34 @@ def _months(text: str, periods: list[tuple[int, int]]) -> list[Quantity]:
             continue
         name = (m.group("m") or m.group("m2")).lower()
         taken.append((m.start(), m.end()))
-        out.append(Quantity(text=m.group(0).strip(), value=float(_MONTHS[name]), exact=True))
+        out.append(Quantity(m.group(0).strip(), float(_MONTHS[name]), "month", exact=True))
     for m in _MONTH_NAMED.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
-            out.append(Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), exact=True))
+            out.append(Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), "month", exact=True))
+    return out
+
+
+# 3月, 三月, 12月份 in a paragraph (not 3个月, a span); the months a range spans end to end
+_ZH_MONTH = re.compile(r"(?<![\d.])(?P<n>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s?月(?!度)")
+
+
+_MONTH_SPAN = re.compile(r"月|\b(?:" + _MONTH_NAMES + r")\b", re.IGNORECASE)
+
+
+def _zh_months(text: str, found_periods: list[Quantity]) -> list[Quantity]:
+    """A paragraph's months as a statement may name them ("in March" ← 3月; "by September" ←
+    1-9月)."""
+    out = []
+    for m in _ZH_MONTH.finditer(text):
+        n = _zh_or_digits(m.group("n"))
+        if n is not None and 1 <= n <= 12:
+            out.append(Quantity(m.group(0), float(n), "month", exact=True))
+    for q in found_periods:
+        if not _MONTH_SPAN.search(q.text):
+            continue  # Q4 is no "by December"
+        first, last = divmod(int(q.value), 100)
+        out += [Quantity(q.text, float(first), "month", exact=True)]
+        out += [Quantity(q.text, float(last), "month", exact=True)]
     return out
 
 
@@ -523,6 +548,7 @@ def parse_chinese_number(s: str) -> float | None:
     return total + section + (digit or 0)
 
 
+_EXACT_KINDS = ("period", "month", "relative")
 TOLERANCE = 0.03  # honest rounding: at most this far from the paragraph's value
 APPROX_TOLERANCE = 0.06  # "about"/"nearly" 6% (5.8% → "nearly 6%"; 34% is not "about 30%")
 BOUND_TOLERANCE = 0.10  # "more than 70%" for 72% (not for 80%), "nearly 6%" for 5.8%
@@ -539,7 +565,7 @@ def matches(claim: Quantity, found: Quantity, tolerance: float = TOLERANCE) -> b
     are read as the same kind; currencies must agree when both sides name one.
     """
     a, b = claim.value, found.value
-    if claim.kind == "period" or found.kind == "period":
+    if claim.kind in _EXACT_KINDS or found.kind in _EXACT_KINDS:
         return claim.kind == found.kind and a == b
     if claim.kind == "multiple":  # doubled: ×2, or +100%; halved: ×0.5, or -50%
         if found.kind == "percent":
@@ -579,6 +605,10 @@ def matches(claim: Quantity, found: Quantity, tolerance: float = TOLERANCE) -> b
     return _rounds(claim, b, tolerance)
 
 
+def _is_year(q: Quantity) -> bool:
+    return q.exact and q.kind == "number" and q.value.is_integer() and 1800 <= q.value <= 2200
+
+
 def _rounds(claim: Quantity, b: float, tolerance: float) -> bool:
     """`claim` is `b` rounded to the precision it is written in, and within `tolerance`."""
     a = claim.value
@@ -586,12 +616,28 @@ def _rounds(claim: Quantity, b: float, tolerance: float) -> bool:
     return abs(rounded - a) <= 1e-9 * max(abs(a), 1.0) and abs(a - b) / abs(b) <= tolerance
 
 
-def missing_numbers(statement: str, paragraphs: list[str]) -> list[Quantity]:
-    """The numbers of `statement` that none of `paragraphs` carries."""
-    from .periods import basis_periods, previous_quarters
+def missing_numbers(
+    statement: str, paragraphs: list[str], published: int | None = None
+) -> list[Quantity]:
+    """The numbers of `statement` that none of `paragraphs` carries. Its relative times and
+    weekdays (last year, on Thursday) are missing only where the paragraphs date by the same
+    unit and not so (去年 for "two years ago"; 2024 for "this year" in an article published
+    (`published`, a year) in 2025)."""
+    from .periods import basis_periods, previous_quarters, relative_year, time_unit, time_words
 
     found = [q for p in paragraphs for q in quantities(p, chinese_numerals=True)]
     missing = [q for q in quantities(statement) if not any(matches(q, f) for f in found)]
+    times = time_words(statement)
+    if times:
+        theirs = [q for p in paragraphs for q in time_words(normalise(p), generous=True)]
+        if published is not None:
+            theirs += [relative_year(q.value, published) for q in found if _is_year(q)]
+        units = {time_unit(q) for q in theirs}
+        missing += [
+            q
+            for q in times
+            if time_unit(q) in units and not any(matches(q, f) for f in theirs)
+        ]
     bases = basis_periods(statement) if any(q.kind == "period" for q in missing) else set()
     if bases:  # "down 5% from the fourth quarter" ← 一季度…环比下降5%
         before = [q for p in paragraphs for q in previous_quarters(normalise(p))]

@@ -220,3 +220,67 @@ def short_years(text: str) -> list[Quantity]:
             year = (century if century is not None else (1900 if n >= 50 else 2000)) + n
             out.append(Quantity(m.group(0), float(year), exact=True))
     return out
+
+
+# Time said relative to the publication day, and weekdays: what a statement dates a figure or
+# an event by that no digit gives ("last year's £12m", 去年, "on Thursday", 周四).
+_UNIT_CODE = {"year": 1000, "month": 2000, "week": 3000, "day": 4000, "weekday": 5000}
+_RELATIVE: list[tuple[re.Pattern[str], str, int]] = [
+    (re.compile(r"\blast\s+year(?:'s|’s)?\b|\ba\s+year\s+(?:earlier|ago)\b|\bprevious\s+year\b"
+                r"|去年|上年|上一年", re.I), "year", -1),
+    (re.compile(r"\bthis\s+year(?:'s|’s)?\b|\bso\s+far\s+this\s+year\b|今年|本年|年内", re.I), "year", 0),
+    (re.compile(r"\bnext\s+year(?:'s|’s)?\b|明年|下一年", re.I), "year", 1),
+    (re.compile(r"\btwo\s+years\s+(?:ago|earlier)\b|\bthe\s+year\s+before\s+last\b|前年", re.I),
+     "year", -2),
+    (re.compile(r"\blast\s+month(?:'s|’s)?\b|\ba\s+month\s+(?:earlier|ago)\b|上月|上个月", re.I),
+     "month", -1),
+    (re.compile(r"\bthis\s+month(?:'s|’s)?\b|本月|这个月", re.I), "month", 0),
+    (re.compile(r"\bnext\s+month(?:'s|’s)?\b|下月|下个月", re.I), "month", 1),
+    (re.compile(r"\blast\s+week(?:'s|’s)?\b|\ba\s+week\s+(?:earlier|ago)\b|上周|上星期", re.I),
+     "week", -1),
+    (re.compile(r"\bthis\s+week(?:'s|’s)?\b|本周|这周", re.I), "week", 0),
+    (re.compile(r"\bnext\s+week(?:'s|’s)?\b|下周|下星期", re.I), "week", 1),
+    (re.compile(r"\byesterday(?:'s|’s)?\b|昨天|昨日", re.I), "day", -1),
+    (re.compile(r"\btoday(?:'s|’s)?\b|今天|今日", re.I), "day", 0),
+    (re.compile(r"\btomorrow(?:'s|’s)?\b|明天|明日", re.I), "day", 1),
+]
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(
+    r"\b(?P<en>" + "|".join(_WEEKDAYS) + r")\b|(?:周|星期|礼拜)(?P<zh>[一二三四五六日天])", re.I
+)
+_ZH_WEEKDAY = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
+
+
+_FULL_YEAR = re.compile(r"全年")
+
+
+def time_words(text: str, *, generous: bool = False) -> list[Quantity]:
+    """Relative times (kind "relative": last year → 999, 去年 → 999, this week → 3000) and
+    weekdays (Thursday, 周四 → 5004), for the numbers check: each is compared only with the
+    cited paragraphs' own (a paragraph that dates nothing so is no verdict)."""
+    out = []
+    taken: list[tuple[int, int]] = []
+    for pattern, unit, offset in _RELATIVE:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(Quantity(m.group(0), float(_UNIT_CODE[unit] + offset), "relative", exact=True))
+    if generous:  # 预计全年: the year the report is written in
+        for m in _FULL_YEAR.finditer(text):
+            out.append(Quantity(m.group(0), float(_UNIT_CODE["year"]), "relative", exact=True))
+    for m in _WEEKDAY.finditer(text):
+        day = _WEEKDAYS.index(m.group("en").lower()) + 1 if m.group("en") else _ZH_WEEKDAY[m.group("zh")]
+        out.append(Quantity(m.group(0), float(_UNIT_CODE["weekday"] + day), "relative", exact=True))
+    return out
+
+
+def time_unit(q: Quantity) -> int:
+    """The unit of a relative time: 1000 (years), 2000 (months) ... 5000 (weekdays)."""
+    return int(q.value + 500) // 1000 * 1000
+
+
+def relative_year(year: float, published: int) -> Quantity:
+    """An absolute year of a paragraph as its distance from the publication year (2024 in an
+    article of 2025 → last year)."""
+    return Quantity(str(int(year)), float(_UNIT_CODE["year"] + int(year) - published), "relative", exact=True)
