@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .models import Article, Brief, CheckReport, Finding
 from .nlp.lang import LANGUAGES, detect_language, foreign_words
-from .nlp.names import earlier_speakers, foreign_names, speaker_named_earlier
+from .nlp.names import earlier_speakers, foreign_names, speaker_named_earlier, swapped_figures
 from .nlp.numbers import missing_numbers, quantities
 from .nlp.polarity import conflicts
 from .nlp.support import SupportScorer, is_passage
@@ -146,6 +146,7 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
                 f"names {n}, whom the paragraph does not mention (another paragraph does)"
                 for n in foreign_names(statement.text, texts, others, context, near_texts)
             ]
+            turned += swapped_figures(statement.text, texts)
         if turned:
             findings.append(
                 Finding(

@@ -241,3 +241,147 @@ def foreign_names(
         if any(_mentions(t, p) for t in tokens for p in [*others, *(near or [])]):
             out.append(name)
     return out
+
+
+# -- a figure bound to the wrong name ----------------------------------------------------------
+#
+# "Xiaomi-customised products grew 60.8%, while To-B sales fell 58.5%" ← ToB产品…同比增长60.8%。
+# 小米定制产品…同比下降58.5%: every name and figure is in the paragraph, but each figure belongs
+# to the other name. A figure belongs to the nearest name before it in its sentence, or, when a
+# sentence lists its names first and then as many figures (or two, three rounds of them: 汾酒、竹
+# 叶青和杏花村酒分别实现收入64.64亿、1.15亿和2.04亿元，同比变动37%、-42%和11%), to the name of the
+# same rank. Only names found in the paragraph take part (a translation such as CATL ← 宁德时代
+# cannot be placed, and its figure is left alone).
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]|\.(?=\s|$)")
+
+
+def _name_forms(name: str, tokens: list[str]) -> list[str]:
+    """The lower-case forms a name may take in a paragraph: its distinctive words, and the
+    name run together (To-B → tob)."""
+    forms = [_bare(t) for t in tokens]
+    joined = re.sub(r"[\s-]+", "", name).lower()
+    if "-" in name and 2 <= len(joined) <= 12 and joined not in forms:
+        forms.append(joined)
+    return forms
+
+
+def _flat_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The text lower-cased with Chinese characters as pinyin, and for each character of that
+    the offset in `text` it comes from."""
+    if not _HAN.search(text):
+        return text.lower(), list(range(len(text)))
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    if len(syllables) != len(text):
+        return text.lower(), list(range(len(text)))
+    flat, where = [], []
+    for i, s in enumerate(syllables):
+        flat.append(s.lower())
+        where += [i] * len(s)
+    return "".join(flat), where
+
+
+def _placed(name_forms: dict[str, list[str]], text: str) -> list[tuple[int, int, str]]:
+    """Where in `text` each name is mentioned: (start, end, name), in order."""
+    flat, where = _flat_with_offsets(text)
+    han = bool(_HAN.search(text))
+    out = []
+    for name, forms in name_forms.items():
+        for form in forms:
+            if han and not form.isascii():
+                continue
+            if han and len(form) < 4 and not re.search(
+                r"(?<![a-z])" + re.escape(form) + r"(?![a-z])", text.lower()
+            ):
+                continue  # a short name must stand as Latin letters (ToB, NAR), not in pinyin
+            pattern = re.escape(form) if han else r"\b" + re.escape(form) + r"(?:'s|’s)?\b"
+            for m in re.finditer(pattern, flat if han else text.lower()):
+                if han:
+                    out.append((where[m.start()], where[m.end() - 1] + 1, name))
+                else:
+                    out.append((m.start(), m.end(), name))
+    return sorted(set(out))
+
+
+_LIST_JOIN = re.compile(r"[\s,，、/]*(?:\b(?:and|or)\b|[和及与&])?[\s,，、/]*", re.IGNORECASE)
+
+
+def _bindings(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[object, frozenset[str]]]:
+    """Each figure of `text` (a Quantity) with the names it belongs to: the nearest name before
+    it in its sentence, with the names listed along with it ("Nanjing, Changzhou and Foshan
+    have 200,000"); empty when no name comes before it."""
+    from .numbers import located
+
+    norm, found = located(text, generous=bool(_HAN.search(text)))
+    if len(norm) != len(text):
+        return []  # offsets would not line up
+    # amounts and shares; a bare small count or a score (2-1) belongs to no one in particular
+    figures = [
+        (s, q)
+        for s, _, q in found
+        if not q.exact and not (q.kind == "number" and not q.currency and q.value < 10)
+    ]
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text) + 1]
+    out: list[tuple[object, frozenset[str]]] = []
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        names_here = [(a, b, n) for a, b, n in mentions if lo <= a < hi]
+        figs = [(s, q) for s, q in figures if lo <= s < hi]
+        if not figs:
+            continue
+        order = list(dict.fromkeys(n for _, _, n in names_here))
+        k = len(order)
+        ranked = (
+            k >= 2
+            and len(names_here) == k
+            and max(a for a, _, _ in names_here) < figs[0][0]
+            and len(figs) % k == 0
+        )
+        for i, (s, q) in enumerate(figs):
+            if ranked:
+                out.append((q, frozenset([order[i % k]])))
+                continue
+            before = [(a, b, n) for a, b, n in names_here if a < s]
+            if not before:
+                out.append((q, frozenset()))
+                continue
+            group = [before[-1]]
+            for prev in reversed(before[:-1]):
+                if not _LIST_JOIN.fullmatch(text[prev[1] : group[-1][0]]):
+                    break
+                group.append(prev)
+            out.append((q, frozenset(n for _, _, n in group)))
+    return out
+
+
+def swapped_figures(statement: str, cited: list[str]) -> list[str]:
+    """Figures of `statement` that it gives one name where every cited paragraph that holds
+    the figure gives it another of the statement's names."""
+    from .numbers import matches
+
+    forms: dict[str, list[str]] = {}
+    at: list[tuple[int, int, str]] = []
+    for m in _CAPITALISED.finditer(statement):
+        name = m.group(0)
+        tokens = [t for n, ts in names(name) for t in ts]
+        if tokens or re.fullmatch(r"[A-Z][a-z]?-[A-Z]", name):  # To-B, a name of its own
+            forms[name] = _name_forms(name, tokens)
+            at.append((m.start(), m.end(), name))
+    if len(forms) < 2:
+        return []
+    mine = _bindings(statement, at)
+    theirs: list[tuple[object, frozenset[str]]] = []
+    for text in cited:
+        theirs += _bindings(text, _placed(forms, text))
+    placed = {n for _, ns in theirs for n in ns}
+    out = []
+    for q, own in mine:
+        if not own or not own <= placed:
+            continue  # no name, or one the paragraph cannot be seen to mention
+        owners = [ns for f, ns in theirs if matches(q, f)]  # type: ignore[arg-type]
+        if owners and all(ns and not (ns & own) for ns in owners):
+            other = sorted(owners[0])[0]
+            shown = sorted(own)[0]
+            out.append(f"gives {q.text} to {shown}; the paragraph gives it to {other}")  # type: ignore[attr-defined]
+    return out
