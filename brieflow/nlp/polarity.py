@@ -344,3 +344,56 @@ def conflicts(statement: str, paragraphs: list[str]) -> list[str]:
         *from_to_conflicts(statement),
         *word_conflicts(statement, paragraphs),
     ]
+
+
+# -- a trend stated without a figure ------------------------------------------------------------
+#
+# "Gross margin fell noticeably" ← 毛利率同比下降明显; "yields drifting lower" ← 收益率整体震荡下
+# 行: no figure carries the direction, and a paragraph of many clauses says both "rose" and
+# "fell" of different things. So each clause of the statement that names a trend is compared
+# with the one clause of the cited paragraphs that says the most like it (brieflow.nlp.support
+# finds it with the sentence encoder, which scores "rose" and "fell" alike: just what finding
+# the clause about the same thing needs), and that clause must not name only the other trend.
+
+_TREND_UP = re.compile(
+    r"\b(?:ris(?:e|es|en|ing)|rose|climb(?:s|ed|ing)?|increas(?:e|es|ed|ing)|grew|grow(?:s|n|ing)?"
+    r"|higher|soar\w*|surg(?:e|es|ed|ing)|jump(?:s|ed|ing)?|rebound\w*|widen\w*|accelerat\w*"
+    r"|strengthen\w*|expand\w*|improv\w*|gain(?:s|ed|ing)?|earlier)\b"
+    r"|上升|上涨|涨价|增长|增加|提升|提高|上行|走高|攀升|扩大|加快|回升|升高|增多|走强|提前",
+    re.IGNORECASE,
+)
+_TREND_DOWN = re.compile(
+    r"\b(?:fall(?:s|en|ing)?|fell|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?|decreas(?:e|es|ed|ing)"
+    r"|lower|slid(?:e|es|ing)?|slump\w*|plung\w*|tumbl\w*|shr[ai]nk\w*|shrunk|narrow\w*"
+    r"|slow(?:s|ed|ing|er)?|weaken\w*|contract(?:s|ed|ing)|deteriorat\w*|later)\b"
+    r"|下降|下跌|降价|减少|下滑|下行|走低|回落|收窄|缩小|放缓|降低|萎缩|走弱|下挫|减弱|推迟|延后",
+    re.IGNORECASE,
+)
+_STATEMENT_CLAUSE = re.compile(
+    r"[,;:]\s+|\s+(?:while|but|whereas|although|though|and|as|with)\s+|[，；：]", re.IGNORECASE
+)
+_PARAGRAPH_CLAUSE = re.compile(r"[,;:，；：。！？!?]\s*|\.\s+")
+
+
+def trend(text: str) -> str | None:
+    """UP or DOWN when `text` names one trend and no negation; None otherwise."""
+    up, down = bool(_TREND_UP.search(text)), bool(_TREND_DOWN.search(text))
+    if up == down or _STATEMENT_NEGATION.search(text) or _NEGATION_ZH.search(text):
+        return None
+    return UP if up else DOWN
+
+
+def trend_clauses(statement: str) -> list[str]:
+    """The clauses of a statement that name one trend, none of whose figures has a direction
+    (a figure's direction is read with the figure: `figure_conflicts`)."""
+    parts = [p.strip() for p in _STATEMENT_CLAUSE.split(statement)]
+    return [
+        p
+        for p in parts
+        if p and trend(p) is not None and not any(f.direction for f in figures(p))
+    ]
+
+
+def clauses(paragraph: str) -> list[str]:
+    """A paragraph's clauses (at least a few characters each)."""
+    return [p.strip() for p in _PARAGRAPH_CLAUSE.split(paragraph) if len(p.strip()) >= 4]

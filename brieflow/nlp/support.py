@@ -28,6 +28,8 @@ from .words import words
 LEXICAL_ENOUGH = 0.75  # share of the statement's content words found in the cited paragraphs
 SUPPORT_THRESHOLD = 0.38  # encoder score that carries a statement on its own
 SUPPORT_FLOOR = 0.28  # enough when the cited paragraph is also the article's best match
+TREND_MATCH = 0.45  # a statement clause and the paragraph clause that says the same thing
+TREND_MARGIN = 0.08  # how much closer another clause (naming no trend) may be
 ANCHOR_BONUS = 0.08  # added × share of the statement's anchors found in the paragraph
 
 _LATIN_NAME = re.compile(r"\b[A-Z][A-Z0-9&-]+\b")  # BYD, AI, TSMC: kept as is in Chinese text
@@ -121,6 +123,32 @@ class SupportScorer:
             cited >= SUPPORT_FLOOR and best is not None and cited >= best_score - 1e-9
         )
         return Verdict(ok, cited, best, best_score, "encoder")
+
+    def turned_trends(self, text: str, cites: tuple[int, ...]) -> list[str]:
+        """Clauses of `text` naming a trend (fell, 上升) whose closest clause in the cited
+        paragraphs names the other one (brieflow.nlp.polarity: trend_clauses, trend)."""
+        from . import embeddings
+        from .polarity import clauses, trend, trend_clauses
+
+        mine = trend_clauses(text)
+        theirs = [c for n in cites for c in clauses(self._texts.get(n, ""))]
+        if not mine or not theirs:
+            return []
+        sims = embeddings.similarity(mine, theirs)
+        out = []
+        for i, clause in enumerate(mine):
+            best = float(sims[i].max())
+            # the closest clause that names a trend, if it is about as close as any
+            named = [j for j in range(len(theirs)) if trend(theirs[j]) is not None]
+            if not named:
+                continue
+            j = max(named, key=lambda k: float(sims[i, k]))
+            if sims[i, j] < TREND_MATCH or sims[i, j] < best - TREND_MARGIN:
+                continue
+            said, there = trend(clause), trend(theirs[j])
+            if said and there and said != there:
+                out.append(f"{clause!r} goes the other way from {theirs[j]!r}")
+        return out
 
     def find(self, text: str) -> int | None:
         """The paragraph that carries `text` on its own, if one does (for re-citing)."""
