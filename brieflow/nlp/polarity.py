@@ -351,49 +351,62 @@ def conflicts(statement: str, paragraphs: list[str]) -> list[str]:
 # "Gross margin fell noticeably" ← 毛利率同比下降明显; "yields drifting lower" ← 收益率整体震荡下
 # 行: no figure carries the direction, and a paragraph of many clauses says both "rose" and
 # "fell" of different things. So each clause of the statement that names a trend is compared
-# with the one clause of the cited paragraphs that says the most like it (brieflow.nlp.support
+# with the clause of the cited paragraphs that says the most like it (brieflow.nlp.support
 # finds it with the sentence encoder, which scores "rose" and "fell" alike: just what finding
-# the clause about the same thing needs), and that clause must not name only the other trend.
+# the clause about the same thing needs), and that clause must not name the other trend.
+# Two axes: a level (rose/fell, 上升/下降) and a time (earlier/later, 提前/推迟).
 
-_TREND_UP = re.compile(
-    r"\b(?:ris(?:e|es|en|ing)|rose|climb(?:s|ed|ing)?|increas(?:e|es|ed|ing)|grew|grow(?:s|n|ing)?"
-    r"|higher|soar\w*|surg(?:e|es|ed|ing)|jump(?:s|ed|ing)?|rebound\w*|widen\w*|accelerat\w*"
-    r"|strengthen\w*|expand\w*|improv\w*|gain(?:s|ed|ing)?|earlier)\b"
-    r"|上升|上涨|涨价|增长|增加|提升|提高|上行|走高|攀升|扩大|加快|回升|升高|增多|走强|提前",
+_TRENDS = {
+    UP: re.compile(
+        r"\b(?:ris(?:e|es|en|ing)|rose|climb(?:s|ed|ing)?|increas(?:e|es|ed|ing)|grew"
+        r"|grow(?:s|n|ing)?|higher|soar\w*|surg(?:e|es|ed|ing)|jump(?:s|ed|ing)?|rebound\w*"
+        r"|widen\w*|accelerat\w*|strengthen\w*|expand\w*|improv\w*|gain(?:s|ed|ing)?)\b"
+        r"|上升|上涨|涨价|增长|增加|提升|提高|上行|走高|攀升|扩大|加快|回升|升高|增多|走强",
+        re.IGNORECASE,
+    ),
+    DOWN: re.compile(
+        r"\b(?:fall(?:s|en|ing)?|fell|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?"
+        r"|decreas(?:e|es|ed|ing)|lower|slid(?:e|es|ing)?|slump\w*|plung\w*|tumbl\w*|shr[ai]nk\w*"
+        r"|shrunk|narrow\w*|slow(?:s|ed|ing|er)?|weaken\w*|contract(?:s|ed|ing)|deteriorat\w*)\b"
+        r"|下降|下跌|降价|减少|下滑|下行|走低|回落|收窄|缩小|放缓|降低|萎缩|走弱|下挫|减弱",
+        re.IGNORECASE,
+    ),
+    "early": re.compile(r"\b(?:earlier|ahead\s+of\s+schedule|sooner)\b|提前", re.IGNORECASE),
+    "late": re.compile(r"\b(?:later|delay(?:s|ed|ing)?|postpon\w*|behind\s+schedule)\b|推迟|延后|延期", re.IGNORECASE),
+}
+_OPPOSITE = {UP: DOWN, DOWN: UP, "early": "late", "late": "early"}
+_CLAUSE_SPLIT = re.compile(
+    r"[,;:，；：。！？!?]\s*|\.\s+|\s+(?:while|but|whereas|although|though|and|as|with|after"
+    r"|when|because)\s+",
     re.IGNORECASE,
 )
-_TREND_DOWN = re.compile(
-    r"\b(?:fall(?:s|en|ing)?|fell|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?|decreas(?:e|es|ed|ing)"
-    r"|lower|slid(?:e|es|ing)?|slump\w*|plung\w*|tumbl\w*|shr[ai]nk\w*|shrunk|narrow\w*"
-    r"|slow(?:s|ed|ing|er)?|weaken\w*|contract(?:s|ed|ing)|deteriorat\w*|later)\b"
-    r"|下降|下跌|降价|减少|下滑|下行|走低|回落|收窄|缩小|放缓|降低|萎缩|走弱|下挫|减弱|推迟|延后",
-    re.IGNORECASE,
-)
-_STATEMENT_CLAUSE = re.compile(
-    r"[,;:]\s+|\s+(?:while|but|whereas|although|though|and|as|with)\s+|[，；：]", re.IGNORECASE
-)
-_PARAGRAPH_CLAUSE = re.compile(r"[,;:，；：。！？!?]\s*|\.\s+")
 
 
 def trend(text: str) -> str | None:
-    """UP or DOWN when `text` names one trend and no negation; None otherwise."""
-    up, down = bool(_TREND_UP.search(text)), bool(_TREND_DOWN.search(text))
-    if up == down or _STATEMENT_NEGATION.search(text) or _NEGATION_ZH.search(text):
+    """The one trend `text` names (up, down, early, late), when it names one and negates
+    nothing; None otherwise."""
+    named = [side for side, pattern in _TRENDS.items() if pattern.search(text)]
+    if len(named) != 1 or _STATEMENT_NEGATION.search(text) or _NEGATION_ZH.search(text):
         return None
-    return UP if up else DOWN
+    return named[0]
 
 
-def trend_clauses(statement: str) -> list[str]:
-    """The clauses of a statement that name one trend, none of whose figures has a direction
-    (a figure's direction is read with the figure: `figure_conflicts`)."""
-    parts = [p.strip() for p in _STATEMENT_CLAUSE.split(statement)]
+def opposed(a: str, b: str) -> bool:
+    return _OPPOSITE.get(a) == b
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a statement or paragraph (at least a few characters each)."""
+    return [p.strip() for p in _CLAUSE_SPLIT.split(text) if len(p.strip()) >= 4]
+
+
+def trend_clauses(statement: str, paragraphs: list[str]) -> list[str]:
+    """The clauses of a statement that name one trend, unless a figure of theirs that the
+    paragraphs hold has a direction (that is read with the figure: `figure_conflicts`)."""
+    found = [f.quantity for p in paragraphs for f in figures(p, generous=True)]
     return [
-        p
-        for p in parts
-        if p and trend(p) is not None and not any(f.direction for f in figures(p))
+        c
+        for c in clauses(statement)
+        if trend(c) is not None
+        and not any(f.direction and any(matches(f.quantity, q) for q in found) for f in figures(c))
     ]
-
-
-def clauses(paragraph: str) -> list[str]:
-    """A paragraph's clauses (at least a few characters each)."""
-    return [p.strip() for p in _PARAGRAPH_CLAUSE.split(paragraph) if len(p.strip()) >= 4]

@@ -128,9 +128,9 @@ class SupportScorer:
         """Clauses of `text` naming a trend (fell, 上升) whose closest clause in the cited
         paragraphs names the other one (brieflow.nlp.polarity: trend_clauses, trend)."""
         from . import embeddings
-        from .polarity import clauses, trend, trend_clauses
+        from .polarity import clauses, opposed, trend, trend_clauses
 
-        mine = trend_clauses(text)
+        mine = trend_clauses(text, [self._texts.get(n, "") for n in cites])
         theirs = [c for n in cites for c in clauses(self._texts.get(n, ""))]
         if not mine or not theirs:
             return []
@@ -146,7 +146,7 @@ class SupportScorer:
             if sims[i, j] < TREND_MATCH or sims[i, j] < best - TREND_MARGIN:
                 continue
             said, there = trend(clause), trend(theirs[j])
-            if said and there and said != there:
+            if said and there and opposed(said, there):
                 out.append(f"{clause!r} goes the other way from {theirs[j]!r}")
         return out
 
