@@ -360,14 +360,16 @@ _TRENDS = {
     UP: re.compile(
         r"\b(?:ris(?:e|es|en|ing)|rose|climb(?:s|ed|ing)?|increas(?:e|es|ed|ing)|grew"
         r"|grow(?:s|n|ing)?|higher|soar\w*|surg(?:e|es|ed|ing)|jump(?:s|ed|ing)?|rebound\w*"
-        r"|widen\w*|accelerat\w*|strengthen\w*|expand\w*|improv\w*|gain(?:s|ed|ing)?)\b"
+        r"|widen\w*|accelerat\w*|strengthen\w*|expand\w*|improv\w*|gain(?:s|ed|ing)?"
+        r"|up(?=\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?\d))\b"
         r"|上升|上涨|涨价|增长|增加|提升|提高|上行|走高|攀升|扩大|加快|回升|升高|增多|走强",
         re.IGNORECASE,
     ),
     DOWN: re.compile(
         r"\b(?:fall(?:s|en|ing)?|fell|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?"
         r"|decreas(?:e|es|ed|ing)|lower|slid(?:e|es|ing)?|slump\w*|plung\w*|tumbl\w*|shr[ai]nk\w*"
-        r"|shrunk|narrow\w*|slow(?:s|ed|ing|er)?|weaken\w*|contract(?:s|ed|ing)|deteriorat\w*)\b"
+        r"|shrunk|narrow\w*|slow(?:s|ed|ing|er)?|weaken\w*|contract(?:s|ed|ing)|deteriorat\w*"
+        r"|down(?=\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?\d))\b"
         r"|下降|下跌|降价|减少|下滑|下行|走低|回落|收窄|缩小|放缓|降低|萎缩|走弱|下挫|减弱",
         re.IGNORECASE,
     ),
@@ -376,7 +378,7 @@ _TRENDS = {
 }
 _OPPOSITE = {UP: DOWN, DOWN: UP, "early": "late", "late": "early"}
 _CLAUSE_SPLIT = re.compile(
-    r"[,;:，；：。！？!?]\s*|\.\s+|\s+(?:while|but|whereas|although|though|and|as|with|after"
+    r"[,;:](?=\s)\s*|[，；：。！？!?]\s*|\.\s+|\s+(?:while|but|whereas|although|though|and|as|with|after"
     r"|when|because)\s+",
     re.IGNORECASE,
 )
@@ -408,5 +410,10 @@ def trend_clauses(statement: str, paragraphs: list[str]) -> list[str]:
         c
         for c in clauses(statement)
         if trend(c) is not None
-        and not any(f.direction and any(matches(f.quantity, q) for q in found) for f in figures(c))
+        and not any(f.direction and _amount(f.quantity) and any(matches(f.quantity, q) for q in found) for f in figures(c))
     ]
+
+
+def _amount(q: Quantity) -> bool:
+    """A share, an amount or a count of some size: not a day of the month (since February 5)."""
+    return q.kind != "number" or bool(q.currency) or q.value >= 32 or not q.value.is_integer()

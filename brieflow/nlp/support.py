@@ -131,7 +131,16 @@ class SupportScorer:
         from .polarity import clauses, opposed, trend, trend_clauses
 
         mine = trend_clauses(text, [self._texts.get(n, "") for n in cites])
-        theirs = [c for n in cites for c in clauses(self._texts.get(n, ""))]
+        # each clause of the cited paragraphs, and each sentence ("reopen at 11:00 but was
+        # delayed": the sentence says what its clauses say only in part)
+        theirs = list(
+            dict.fromkeys(
+                u
+                for n in cites
+                for t in split_sentences(self._texts.get(n, ""), self.language)
+                for u in (t, *clauses(t))
+            )
+        )
         if not mine or not theirs:
             return []
         sims = embeddings.similarity(mine, theirs)
