@@ -163,6 +163,17 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
             continue
         verdict = scorer.verdict(statement.text, tuple(cites))
         if verdict.supported:
+            # carried as a whole, but an appended clause may still be the model's own
+            added = scorer.unsupported_clauses(statement.text, tuple(cites))
+            if added:
+                findings.append(
+                    Finding(
+                        "support",
+                        where,
+                        f"paragraph {_marks(list(cites))} does not carry all of this statement: "
+                        + "; ".join(added[:2]),
+                    )
+                )
             continue
         hint = ""
         if verdict.best is not None and verdict.best not in cites:

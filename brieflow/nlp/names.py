@@ -94,6 +94,14 @@ def _mentions(token: str, text: str) -> bool:
     return False
 
 
+def placed_names(text: str, paragraphs: list[str]) -> tuple[int, int]:
+    """How many of the names of `text` the paragraphs mention (as words, or in pinyin), and
+    how many names it has."""
+    found = names(text)
+    hits = sum(any(_mentions(t, p) for t in tokens for p in paragraphs) for _, tokens in found)
+    return hits, len(found)
+
+
 def names(statement: str) -> list[tuple[str, list[str]]]:
     """The statement's names, each with its distinctive words (common words left out)."""
     stop = stopwords("en")
