@@ -281,7 +281,7 @@ def _flat_with_offsets(text: str) -> tuple[str, list[int]]:
         return text.lower(), list(range(len(text)))
     from pypinyin import Style, lazy_pinyin
 
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))  # type: ignore[arg-type, return-value]
     if len(syllables) != len(text):
         return text.lower(), list(range(len(text)))
     flat, where = [], []
@@ -300,8 +300,10 @@ def _placed(name_forms: dict[str, list[str]], text: str) -> list[tuple[int, int,
         for form in forms:
             if han and not form.isascii():
                 continue
-            if han and len(form) < 4 and not re.search(
-                r"(?<![a-z])" + re.escape(form) + r"(?![a-z])", text.lower()
+            if (
+                han
+                and len(form) < 4
+                and not re.search(r"(?<![a-z])" + re.escape(form) + r"(?![a-z])", text.lower())
             ):
                 continue  # a short name must stand as Latin letters (ToB, NAR), not in pinyin
             pattern = re.escape(form) if han else r"\b" + re.escape(form) + r"(?:'s|’s)?\b"
@@ -316,7 +318,9 @@ def _placed(name_forms: dict[str, list[str]], text: str) -> list[tuple[int, int,
 _LIST_JOIN = re.compile(r"[\s,，、/]*(?:\b(?:and|or)\b|[和及与&])?[\s,，、/]*", re.IGNORECASE)
 
 
-def _bindings(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple[object, frozenset[str]]]:
+def _bindings(
+    text: str, mentions: list[tuple[int, int, str]]
+) -> list[tuple[object, frozenset[str]]]:
     """Each figure of `text` (a Quantity) with the names it belongs to: the nearest name before
     it in its sentence, with the names listed along with it ("Nanjing, Changzhou and Foshan
     have 200,000"); empty when no name comes before it."""

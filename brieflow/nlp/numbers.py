@@ -188,7 +188,9 @@ _ZH_HALF = re.compile(r"一半|过半|半数|大半|逾半|超半")
 # 4.4折, 八折: a price as tenths of the full one (44% of the fare, or 56% off)
 _ZH_ZHE = re.compile(r"(?P<n>\d(?:\.\d+)?|[一二三四五六七八九])折")
 # 三分动，七分吃: parts of ten, a pair that adds up to ten (30% and 70%)
-_ZH_PARTS = re.compile(r"(?P<a>[一二三四五六七八九])分[^，,、；;。]{1,6}[，,、；;]\s*(?P<b>[一二三四五六七八九])分")
+_ZH_PARTS = re.compile(
+    r"(?P<a>[一二三四五六七八九])分[^，,、；;。]{1,6}[，,、；;]\s*(?P<b>[一二三四五六七八九])分"
+)
 _ZH_TIMES = re.compile(r"(?P<n>[\d.]+|[一二两三四五六七八九十]+)倍")
 _ZH_DOUBLE = {
     "翻倍": 2,
@@ -410,7 +412,9 @@ def _months(text: str, periods: list[tuple[int, int]]) -> list[Quantity]:
         out.append(Quantity(m.group(0).strip(), float(_MONTHS[name]), "month", exact=True))
     for m in _MONTH_NAMED.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
-            out.append(Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), "month", exact=True))
+            out.append(
+                Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), "month", exact=True)
+            )
     return out
 
 
@@ -568,6 +572,7 @@ def matches(claim: Quantity, found: Quantity, tolerance: float = TOLERANCE) -> b
     if claim.kind in _EXACT_KINDS or found.kind in _EXACT_KINDS:
         return claim.kind == found.kind and a == b
     if claim.kind == "multiple":  # doubled: ×2, or +100%; halved: ×0.5, or -50%
+        ratios: tuple[float, ...]
         if found.kind == "percent":
             ratios = (1 + b / 100, 1 - b / 100)
         elif found.kind == "multiple":
@@ -626,24 +631,23 @@ def missing_numbers(
     from .periods import basis_periods, previous_quarters, relative_year, time_unit, time_words
 
     found = [q for p in paragraphs for q in quantities(p, chinese_numerals=True)]
-    missing = [q for q in quantities(statement) if not any(matches(q, f) for f in found)]
     times = time_words(statement)
+    plain = statement
+    for q in times:  # "two years ago" is a time, not a count of two
+        plain = plain.replace(q.text, " ")
+    missing = [q for q in quantities(plain) if not any(matches(q, f) for f in found)]
     if times:
         theirs = [q for p in paragraphs for q in time_words(normalise(p), generous=True)]
         if published is not None:
             theirs += [relative_year(q.value, published) for q in found if _is_year(q)]
         units = {time_unit(q) for q in theirs}
         missing += [
-            q
-            for q in times
-            if time_unit(q) in units and not any(matches(q, f) for f in theirs)
+            q for q in times if time_unit(q) in units and not any(matches(q, f) for f in theirs)
         ]
     bases = basis_periods(statement) if any(q.kind == "period" for q in missing) else set()
     if bases:  # "down 5% from the fourth quarter" ← 一季度…环比下降5%
         before = [q for p in paragraphs for q in previous_quarters(normalise(p))]
         missing = [
-            q
-            for q in missing
-            if not (q.text in bases and any(matches(q, f) for f in before))
+            q for q in missing if not (q.text in bases and any(matches(q, f) for f in before))
         ]
     return missing

@@ -178,7 +178,9 @@ def previous_quarters(text: str) -> list[Quantity]:
         first, last = divmod(int(p.quantity.value), 100)
         if last - first == 2 and first % 3 == 1:  # a single quarter
             before = first - 3 if first > 1 else 10
-            out.append(Quantity(p.quantity.text, float(before * 100 + before + 2), "period", exact=True))
+            out.append(
+                Quantity(p.quantity.text, float(before * 100 + before + 2), "period", exact=True)
+            )
     return out
 
 
@@ -226,18 +228,38 @@ def short_years(text: str) -> list[Quantity]:
 # an event by that no digit gives ("last year's £12m", 去年, "on Thursday", 周四).
 _UNIT_CODE = {"year": 1000, "month": 2000, "week": 3000, "day": 4000, "weekday": 5000}
 _RELATIVE: list[tuple[re.Pattern[str], str, int]] = [
-    (re.compile(r"\blast\s+year(?:'s|’s)?\b|\ba\s+year\s+(?:earlier|ago)\b|\bprevious\s+year\b"
-                r"|去年|上年|上一年", re.I), "year", -1),
-    (re.compile(r"\bthis\s+year(?:'s|’s)?\b|\bso\s+far\s+this\s+year\b|今年|本年|年内", re.I), "year", 0),
+    (
+        re.compile(
+            r"\blast\s+year(?:'s|’s)?\b|\ba\s+year\s+(?:earlier|ago)\b|\bprevious\s+year\b"
+            r"|去年|上年|上一年",
+            re.I,
+        ),
+        "year",
+        -1,
+    ),
+    (
+        re.compile(r"\bthis\s+year(?:'s|’s)?\b|\bso\s+far\s+this\s+year\b|今年|本年|年内", re.I),
+        "year",
+        0,
+    ),
     (re.compile(r"\bnext\s+year(?:'s|’s)?\b|明年|下一年", re.I), "year", 1),
-    (re.compile(r"\btwo\s+years\s+(?:ago|earlier)\b|\bthe\s+year\s+before\s+last\b|前年", re.I),
-     "year", -2),
-    (re.compile(r"\blast\s+month(?:'s|’s)?\b|\ba\s+month\s+(?:earlier|ago)\b|上月|上个月", re.I),
-     "month", -1),
+    (
+        re.compile(r"\btwo\s+years\s+(?:ago|earlier)\b|\bthe\s+year\s+before\s+last\b|前年", re.I),
+        "year",
+        -2,
+    ),
+    (
+        re.compile(r"\blast\s+month(?:'s|’s)?\b|\ba\s+month\s+(?:earlier|ago)\b|上月|上个月", re.I),
+        "month",
+        -1,
+    ),
     (re.compile(r"\bthis\s+month(?:'s|’s)?\b|本月|这个月", re.I), "month", 0),
     (re.compile(r"\bnext\s+month(?:'s|’s)?\b|下月|下个月", re.I), "month", 1),
-    (re.compile(r"\blast\s+week(?:'s|’s)?\b|\ba\s+week\s+(?:earlier|ago)\b|上周|上星期", re.I),
-     "week", -1),
+    (
+        re.compile(r"\blast\s+week(?:'s|’s)?\b|\ba\s+week\s+(?:earlier|ago)\b|上周|上星期", re.I),
+        "week",
+        -1,
+    ),
     (re.compile(r"\bthis\s+week(?:'s|’s)?\b|本周|这周", re.I), "week", 0),
     (re.compile(r"\bnext\s+week(?:'s|’s)?\b|下周|下星期", re.I), "week", 1),
     (re.compile(r"\byesterday(?:'s|’s)?\b|昨天|昨日", re.I), "day", -1),
@@ -265,12 +287,18 @@ def time_words(text: str, *, generous: bool = False) -> list[Quantity]:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
-            out.append(Quantity(m.group(0), float(_UNIT_CODE[unit] + offset), "relative", exact=True))
+            out.append(
+                Quantity(m.group(0), float(_UNIT_CODE[unit] + offset), "relative", exact=True)
+            )
     if generous:  # 预计全年: the year the report is written in
         for m in _FULL_YEAR.finditer(text):
             out.append(Quantity(m.group(0), float(_UNIT_CODE["year"]), "relative", exact=True))
     for m in _WEEKDAY.finditer(text):
-        day = _WEEKDAYS.index(m.group("en").lower()) + 1 if m.group("en") else _ZH_WEEKDAY[m.group("zh")]
+        day = (
+            _WEEKDAYS.index(m.group("en").lower()) + 1
+            if m.group("en")
+            else _ZH_WEEKDAY[m.group("zh")]
+        )
         out.append(Quantity(m.group(0), float(_UNIT_CODE["weekday"] + day), "relative", exact=True))
     return out
 
@@ -283,4 +311,6 @@ def time_unit(q: Quantity) -> int:
 def relative_year(year: float, published: int) -> Quantity:
     """An absolute year of a paragraph as its distance from the publication year (2024 in an
     article of 2025 → last year)."""
-    return Quantity(str(int(year)), float(_UNIT_CODE["year"] + int(year) - published), "relative", exact=True)
+    return Quantity(
+        str(int(year)), float(_UNIT_CODE["year"] + int(year) - published), "relative", exact=True
+    )

@@ -374,7 +374,10 @@ _TRENDS = {
         re.IGNORECASE,
     ),
     "early": re.compile(r"\b(?:earlier|ahead\s+of\s+schedule|sooner)\b|提前", re.IGNORECASE),
-    "late": re.compile(r"\b(?:later|delay(?:s|ed|ing)?|postpon\w*|behind\s+schedule)\b|推迟|延后|延期", re.IGNORECASE),
+    "late": re.compile(
+        r"\b(?:later|delay(?:s|ed|ing)?|postpon\w*|behind\s+schedule)\b|推迟|延后|延期",
+        re.IGNORECASE,
+    ),
 }
 _OPPOSITE = {UP: DOWN, DOWN: UP, "early": "late", "late": "early"}
 _CLAUSE_SPLIT = re.compile(
@@ -410,7 +413,10 @@ def trend_clauses(statement: str, paragraphs: list[str]) -> list[str]:
         c
         for c in clauses(statement)
         if trend(c) is not None
-        and not any(f.direction and _amount(f.quantity) and any(matches(f.quantity, q) for q in found) for f in figures(c))
+        and not any(
+            f.direction and _amount(f.quantity) and any(matches(f.quantity, q) for q in found)
+            for f in figures(c)
+        )
     ]
 
 

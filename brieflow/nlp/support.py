@@ -40,7 +40,10 @@ _LATIN_NAME = re.compile(r"\b[A-Z][A-Z0-9&-]+\b")  # BYD, AI, TSMC: kept as is i
 
 
 # A clause that only says who says something, and a reporting frame before what is said.
-_ATTRIBUTION = re.compile(r"^(?:and\s+|but\s+)?(?:according\s+to|citing|as\s+(?:\w+\s+){0,3}(?:said|says|put\s+it))\b|^据|^根据", re.I)
+_ATTRIBUTION = re.compile(
+    r"^(?:and\s+|but\s+)?(?:according\s+to|citing|as\s+(?:\w+\s+){0,3}(?:said|says|put\s+it))\b|^据|^根据",
+    re.I,
+)
 _REPORTING = re.compile(
     r"^(?:and\s+|but\s+)?(?:\w+\s+){0,3}?(?:argues?|argued|said|says|say|believes?|believed"
     r"|notes?|noted|adds?|added|warns?|warned|thinks?|thought|insists?|insisted)\s+(?:that\s+)?",
