@@ -147,7 +147,8 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
                 f"names {n}, whom the paragraph does not mention (another paragraph does)"
                 for n in foreign_names(statement.text, texts, others, context, near_texts)
             ]
-            turned += swapped_figures(statement.text, texts)
+            rest = [st.text for w, st in brief.statements() if w != where]
+            turned += swapped_figures(statement.text, texts, rest)
         if turned:
             findings.append(
                 Finding(

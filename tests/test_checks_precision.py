@@ -84,8 +84,11 @@ def test_months_weekdays_and_relative_times(claim, paragraph, expected):
 
 
 def test_a_year_against_the_publication_year():
-    assert missing("sales rose last year", "2024年销量增长", 2025) == []
-    assert missing("sales rose this year", "2024年销量增长", 2025) == ["this year"]
+    assert missing("sales rose last year", "2024年销量增长，今年有望持平", 2025) == []
+    assert missing("sales rose two years ago", "2024年销量增长，今年有望持平", 2025) == [
+        "two years ago"
+    ]
+    assert missing("sales rose this year", "2024年销量增长", 2025) == []  # no verdict
     assert missing("sales rose this year", "预计全年销量增长，2027年翻番", 2025) == []
 
 

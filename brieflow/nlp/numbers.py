@@ -625,9 +625,9 @@ def missing_numbers(
     statement: str, paragraphs: list[str], published: int | None = None
 ) -> list[Quantity]:
     """The numbers of `statement` that none of `paragraphs` carries. Its relative times and
-    weekdays (last year, on Thursday) are missing only where the paragraphs date by the same
-    unit and not so (去年 for "two years ago"; 2024 for "this year" in an article published
-    (`published`, a year) in 2025)."""
+    weekdays (last year, on Thursday) are missing only where the paragraphs themselves date
+    by the same unit, and not so (去年 for "two years ago"); a year of theirs counts as the
+    relative time it is from the publication year (`published`): 2024 is "last year" in 2025."""
     from .periods import basis_periods, previous_quarters, relative_year, time_unit, time_words
 
     found = [q for p in paragraphs for q in quantities(p, chinese_numerals=True)]
@@ -638,9 +638,9 @@ def missing_numbers(
     missing = [q for q in quantities(plain) if not any(matches(q, f) for f in found)]
     if times:
         theirs = [q for p in paragraphs for q in time_words(normalise(p), generous=True)]
-        if published is not None:
+        units = {time_unit(q) for q in theirs}  # the paragraph dates so itself
+        if published is not None:  # and its years may say the same ("last year" ← 2024)
             theirs += [relative_year(q.value, published) for q in found if _is_year(q)]
-        units = {time_unit(q) for q in theirs}
         missing += [
             q for q in times if time_unit(q) in units and not any(matches(q, f) for f in theirs)
         ]
