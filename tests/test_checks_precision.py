@@ -223,3 +223,12 @@ def test_an_appended_clause_the_paragraph_does_not_hold():
     # who says it is no content; a clause of figures the paragraph holds points at it
     attributed = faithful[:-1] + ", according to the company's own count of its customers."
     assert scorer.unsupported_clauses(attributed, (1,)) == []
+
+
+def test_a_move_stated_the_other_way():
+    paragraph = ["分析师将目标价从120美元降至95美元，维持买入评级。"]
+    assert conflicts("She cut her target from 120 to 95 dollars.", paragraph) == []
+    assert conflicts("She lifted her target from 95 to 120 dollars.", paragraph)
+    english = ["The index fell to 48.6 from 50.2 in May."]
+    assert conflicts("The index slipped to 48.6 from 50.2.", english) == []
+    assert conflicts("The index climbed to 50.2 from 48.6.", english)

@@ -253,6 +253,49 @@ def _from_to(statement: str) -> list[tuple[str, str, str]]:
     return out
 
 
+def _moves(text: str) -> list[tuple[Quantity, Quantity]]:
+    """Each move from one figure to another that `text` states, as (from, to): "from 750 to
+    600", "to 600 from 750", 从750美元降至600美元, 由11.18%提升至17.51%."""
+    norm, found = located(text, generous=True)
+    out = []
+    for m in _FROM_TO.finditer(norm):
+        to_text = m.group("to") or m.group("to2")
+        from_text = m.group("from") or m.group("from2")
+        _, to_q = located(to_text)
+        _, from_q = located(from_text)
+        if len(to_q) == 1 and len(from_q) == 1:
+            out.append((from_q[0][2], to_q[0][2]))
+    for m in _ZH_FROM.finditer(norm):
+        after = [(s, e, q) for s, e, q in found if m.end() <= s <= m.end() + 2]
+        if not after:
+            continue
+        _, end, first = after[0]
+        to = _ZH_TO.match(norm, end)
+        if to is None:
+            continue
+        then = [q for s, _, q in found if to.end() <= s <= to.end() + 2]
+        if then:
+            out.append((first, then[0]))
+    return out
+
+
+_ZH_FROM = re.compile(r"[从由]\s*")
+_ZH_TO = re.compile(r"[^\d，。；,;]{0,10}?[至到]\s*")
+
+
+def reversed_moves(statement: str, paragraphs: list[str]) -> list[str]:
+    """A move the statement states one way ("raised from 600 to 750") that the paragraphs
+    state the other way (从750美元降至600美元), whatever verb it uses."""
+    theirs = [mv for p in paragraphs for mv in _moves(p)]
+    out = []
+    for a, b in _moves(statement):
+        same = any(matches(a, f) and matches(b, t) for f, t in theirs)
+        back = any(matches(a, t) and matches(b, f) for f, t in theirs)
+        if back and not same:
+            out.append(f"goes from {a.text} to {b.text}; the paragraph from {b.text} to {a.text}")
+    return out
+
+
 def from_to_conflicts(statement: str) -> list[str]:
     """ "rose to 232.7 from 243.4": the direction the statement names against its own figures."""
     return [what for said, went, what in _from_to(statement) if said != went]
@@ -342,6 +385,7 @@ def conflicts(statement: str, paragraphs: list[str]) -> list[str]:
     return [
         *figure_conflicts(statement, paragraphs),
         *from_to_conflicts(statement),
+        *reversed_moves(statement, paragraphs),
         *word_conflicts(statement, paragraphs),
     ]
 
