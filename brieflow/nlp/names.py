@@ -159,17 +159,20 @@ SPEAKER_REACH = 5
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|them|their)\b", re.IGNORECASE)
 
 
-def _refers_back(cited: list[str], statement: str, name: str, tokens: list[str]) -> bool:
-    """The cited paragraphs speak of the statement's `name` without naming it: a pronoun ("he
-    said"), or "the manager" for "manager Neil Redfearn", "the union" for "the Harbour Workers'
-    Union" (a word of the name or the role word before it). Who that is was then said in the
-    paragraphs just before, which count as its context."""
-    if any(_PRONOUN.search(p) or speaker_named_earlier(p) for p in cited):
-        return True
+def _refers_back(cited: list[str], statement: str, name: str, tokens: list[str]) -> str:
+    """How the cited paragraphs speak of the statement's `name` without naming it: "person"
+    for a pronoun ("he said": who that is, a speaker of the paragraphs just before, counts as
+    its context), "description" for "the manager" (manager Neil Redfearn) or "the union" (the
+    Harbour Workers' Union), a word of the name or the role word before it (then the
+    paragraphs just before count whole); "" for neither."""
     before = statement[: statement.find(name)].split()[-1:] if name in statement else []
     heads = {w.lower().strip(",;:") for w in [*tokens, *name.split(), *before]}
     heads = {h for h in heads if len(h) >= 3 and h.isalpha()}
-    return any(_described(h, p) for h in heads for p in cited)
+    if any(_described(h, p) for h in heads for p in cited):
+        return "description"
+    if any(_PRONOUN.search(p) or speaker_named_earlier(p) for p in cited):
+        return "person"
+    return ""
 
 
 # After the head of a description: punctuation, or a verb ("the court ruled", "the union
@@ -240,8 +243,11 @@ def foreign_names(
         if chinese and not (len(tokens) >= 2 and all(_PINYIN.match(t.lower()) for t in tokens)):
             continue
         where = list(context or cited)
-        if near and _refers_back(cited, statement, name, tokens):
-            where += near
+        how = _refers_back(cited, statement, name, tokens) if near else ""
+        if how == "description":
+            where += near or []
+        elif how == "person":  # "he said": the speaker named just before
+            where += earlier_speakers(list(reversed(near or [])))
         if any(_mentions(t, p) for t in tokens for p in where):
             continue
         if len(tokens) >= 2 and any(_described(tokens[-1], p) for p in cited):
