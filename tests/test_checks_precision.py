@@ -232,3 +232,22 @@ def test_a_move_stated_the_other_way():
     english = ["The index fell to 48.6 from 50.2 in May."]
     assert conflicts("The index slipped to 48.6 from 50.2.", english) == []
     assert conflicts("The index climbed to 50.2 from 48.6.", english)
+
+
+@pytest.mark.parametrize(
+    ("claim", "paragraph", "expected"),
+    [
+        ("42 new cases on March 14", "3月14日0—24时，新增病例42例", []),
+        ("42 new cases on March 15", "3月14日0—24时，新增病例42例", ["15", "March 15"]),
+        ("it runs on 2 and 3 May and on 9 June", "It runs on 2 and 3 May and on 9 June.", []),
+        (
+            "it runs on 2 and 3 June and on 9 May",
+            "It runs on 2 and 3 May and on 9 June.",
+            ["2 June", "3 June", "9 May"],
+        ),
+        ("orders rose on May 14", "Orders rose sharply.", []),  # no day named: no verdict
+        ("in May 5% of sales", "5月销售额的5%", []),  # May 5% is no date
+    ],
+)
+def test_days_of_a_month(claim, paragraph, expected):
+    assert missing(claim, paragraph) == expected

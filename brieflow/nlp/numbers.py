@@ -552,7 +552,7 @@ def parse_chinese_number(s: str) -> float | None:
     return total + section + (digit or 0)
 
 
-_EXACT_KINDS = ("period", "month", "relative")
+_EXACT_KINDS = ("period", "month", "relative", "date")
 TOLERANCE = 0.03  # honest rounding: at most this far from the paragraph's value
 APPROX_TOLERANCE = 0.06  # "about"/"nearly" 6% (5.8% → "nearly 6%"; 34% is not "about 30%")
 BOUND_TOLERANCE = 0.10  # "more than 70%" for 72% (not for 80%), "nearly 6%" for 5.8%
@@ -627,8 +627,16 @@ def missing_numbers(
     """The numbers of `statement` that none of `paragraphs` carries. Its relative times and
     weekdays (last year, on Thursday) are missing only where the paragraphs themselves date
     by the same unit, and not so (去年 for "two years ago"); a year of theirs counts as the
-    relative time it is from the publication year (`published`): 2024 is "last year" in 2025."""
-    from .periods import basis_periods, previous_quarters, relative_year, time_unit, time_words
+    relative time it is from the publication year (`published`): 2024 is "last year" in 2025.
+    Its days of a month ("on January 24") likewise, where the paragraphs name days (1月23日)."""
+    from .periods import (
+        basis_periods,
+        dates,
+        previous_quarters,
+        relative_year,
+        time_unit,
+        time_words,
+    )
 
     found = [q for p in paragraphs for q in quantities(p, chinese_numerals=True)]
     times = time_words(statement)
@@ -644,6 +652,11 @@ def missing_numbers(
         missing += [
             q for q in times if time_unit(q) in units and not any(matches(q, f) for f in theirs)
         ]
+    days = dates(statement)
+    if days:  # "on January 24" where the paragraph dates by day: 1月23日
+        theirs = [q for p in paragraphs for q in dates(normalise(p))]
+        if theirs:
+            missing += [q for q in days if not any(matches(q, f) for f in theirs)]
     bases = basis_periods(statement) if any(q.kind == "period" for q in missing) else set()
     if bases:  # "down 5% from the fourth quarter" ← 一季度…环比下降5%
         before = [q for p in paragraphs for q in previous_quarters(normalise(p))]

@@ -314,3 +314,32 @@ def relative_year(year: float, published: int) -> Quantity:
     return Quantity(
         str(int(year)), float(_UNIT_CODE["year"] + int(year) - published), "relative", exact=True
     )
+
+
+# Days of a month: "on January 23", "4 and 5 June", "Jan. 23", 1月23日, 2月5日-7日.
+_DAY_LIST = r"(?P<days>\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:,|and|&|-|–|to)\s*\d{1,2}(?:st|nd|rd|th)?)*)"
+_EN_DATE = re.compile(
+    r"\b(?P<m>" + _MONTH + r")\.?\s+" + _DAY_LIST + r"(?![\d,.]*\d{3})\b"
+    r"(?![.%]|\s*(?:%|percent|per\s?cent|million|billion|bn\b|m\b))"
+    r"|\b" + _DAY_LIST.replace("days", "days2") + r"\s+(?P<m2>" + _MONTH + r")\b",
+    re.IGNORECASE,
+)
+_ZH_DATE = re.compile(r"(?P<m>1[0-2]|0?[1-9])\s?月\s?(?P<d>[1-3]?\d)\s?[日号]")
+
+
+def dates(text: str) -> list[Quantity]:
+    """Every day of a month `text` names, as kind "date" (value month × 100 + day: January
+    23 → 123), each day of a list ("4 and 5 June") on its own."""
+    out = []
+    for m in _EN_DATE.finditer(text):
+        word = m.group("m") or m.group("m2")
+        month = _MONTHS[word.lower()]
+        for d in re.findall(r"\d{1,2}", m.group("days") or m.group("days2")):
+            if 1 <= int(d) <= 31:
+                shown = f"{word} {d}" if m.group("m") else f"{d} {word}"
+                out.append(Quantity(shown, float(month * 100 + int(d)), "date", exact=True))
+    for m in _ZH_DATE.finditer(text):
+        month, day = int(m.group("m")), int(m.group("d"))
+        if 1 <= day <= 31:
+            out.append(Quantity(m.group(0), float(month * 100 + day), "date", exact=True))
+    return out
