@@ -245,7 +245,9 @@ def test_a_move_stated_the_other_way():
             "It runs on 2 and 3 May and on 9 June.",
             ["2 June", "3 June", "9 May"],
         ),
-        ("orders rose on May 14", "Orders rose sharply.", []),  # no day named: no verdict
+        ("talks were held on May 14", "Talks were held on 14 May.", []),
+        ("talks were held on May 14", "Talks were held on 14 May and 16 June.", []),
+        ("talks were held on May 16", "Talks were held on 14 May and 16 June.", ["May 16"]),
         ("in May 5% of sales", "5月销售额的5%", []),  # May 5% is no date
     ],
 )
