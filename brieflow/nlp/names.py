@@ -5,7 +5,9 @@ mention, while another paragraph of the same article does, has most likely swapp
 article's people or companies. Names are the capitalised words of an English statement; they
 are looked up as words in English paragraphs and as pinyin in Chinese ones (王贵强 →
 wangguiqiang, so "Wang Guiqiang" is found), through brieflow.romanize's pypinyin. A name the
-article never mentions in any form (a translation: 英飞凌 → Infineon) is left alone.
+article never mentions in any form (a translation: 英飞凌 → Infineon) is left alone. And a
+statement whose every name is in the paragraph can still give a figure to the wrong one of
+them (`swapped_figures`).
 """
 
 from __future__ import annotations
@@ -224,7 +226,9 @@ def foreign_names(
     when the cited paragraphs name someone else (in a paragraph that says only "he said",
     the name of the speaker comes from an earlier paragraph and is no swap). In Chinese
     paragraphs only a person's name in pinyin is looked for (Feng Yuanzheng). `context` (the
-    cited paragraphs and those just before) is where a name counts as mentioned."""
+    cited paragraphs, and the speaker of a quote named earlier) is where a name counts as
+    mentioned; `near` (the two paragraphs before) counts too when the cited ones refer back to
+    the name (`_refers_back`), and as another paragraph otherwise."""
     chinese = any(_HAN.search(p) for p in cited)
     if not chinese and not _rivals(statement, cited):
         return []

@@ -10,7 +10,10 @@ statement with every figure right can still reverse a trend. So the support chec
 - words: a statement using one side of an opposed pair (include/exclude, above/below
   expectations, highest/lowest, accepted/rejected, 扩大/收窄) where the cited paragraphs use only
   the other side;
-- negation: a negated statement ("did not", "denied") whose cited paragraphs negate nothing.
+- negation: a negated statement ("did not", "denied") whose cited paragraphs negate nothing;
+- moves: "raised from 600 to 750" where the paragraph goes from 750 to 600 (`reversed_moves`);
+- trends without a figure ("gross margin fell"): `trend_clauses` and `trend`, matched with
+  the paragraph's clauses by brieflow.nlp.support (`SupportScorer.turned_trends`).
 
 Each rule answers only when both sides speak: a figure the paragraph gives no direction, or a
 statement with no polar word, is left to the other checks.
