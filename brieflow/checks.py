@@ -128,7 +128,8 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
         # a statement that turns its paragraph around is not carried, whatever its score
         texts = [article.paragraph(c).text for c in cites]
         turned = conflicts(statement.text, texts)
-        turned += scorer.turned_trends(statement.text, cites)
+        if not scorer.verbatim(statement.text, cites):  # a passage cannot turn itself around
+            turned += scorer.turned_trends(statement.text, cites)
         if brief.language == "en":
             # who "the manager" or "he" is may have been said in the two paragraphs before, or
             # for "the 31-year-old added" by the nearest speaker named before (captions come
