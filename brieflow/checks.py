@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .models import Article, Brief, CheckReport, Finding
 from .nlp.lang import LANGUAGES, detect_language, foreign_words
-from .nlp.names import earlier_speakers, foreign_names, speaker_named_earlier
+from .nlp.names import earlier_speakers, foreign_names, speaker_named_earlier, swapped_figures
 from .nlp.numbers import missing_numbers, quantities
 from .nlp.polarity import conflicts
 from .nlp.support import SupportScorer, is_passage
@@ -128,11 +128,14 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
         # a statement that turns its paragraph around is not carried, whatever its score
         texts = [article.paragraph(c).text for c in cites]
         turned = conflicts(statement.text, texts)
+        if not scorer.verbatim(statement.text, cites):  # a passage cannot turn itself around
+            turned += scorer.turned_trends(statement.text, cites)
         if brief.language == "en":
-            # who "the manager" or "he" is was said in the two paragraphs before, or for "the
-            # 31-year-old added" by the nearest speaker named before (captions come between)
-            near = {n for c in cites for n in (c - 1, c - 2)} - set(cites)
-            context = texts + [article.paragraph(n).text for n in sorted(near) if n in numbers]
+            # who "the manager" or "he" is may have been said in the two paragraphs before, or
+            # for "the 31-year-old added" by the nearest speaker named before (captions come
+            # between); brieflow.nlp.names decides when those paragraphs count
+            near = sorted({n for c in cites for n in (c - 1, c - 2)} - set(cites))
+            context = list(texts)
             for c, text in zip(cites, texts, strict=True):
                 if speaker_named_earlier(text):
                     before = [article.paragraph(n).text for n in range(c - 1, 0, -1)]
@@ -140,10 +143,13 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
             others = [
                 p.text for p in article.paragraphs if p.number not in cites and p.number not in near
             ]
+            near_texts = [article.paragraph(n).text for n in near if n in numbers]
             turned += [
                 f"names {n}, whom the paragraph does not mention (another paragraph does)"
-                for n in foreign_names(statement.text, texts, others, context)
+                for n in foreign_names(statement.text, texts, others, context, near_texts)
             ]
+            rest = [st.text for w, st in brief.statements() if w != where]
+            turned += swapped_figures(statement.text, texts, rest)
         if turned:
             findings.append(
                 Finding(
@@ -159,6 +165,17 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
             continue
         verdict = scorer.verdict(statement.text, tuple(cites))
         if verdict.supported:
+            # carried as a whole, but an appended clause may still be the model's own
+            added = scorer.unsupported_clauses(statement.text, tuple(cites))
+            if added:
+                findings.append(
+                    Finding(
+                        "support",
+                        where,
+                        f"paragraph {_marks(list(cites))} does not carry all of this statement: "
+                        + "; ".join(added[:2]),
+                    )
+                )
             continue
         hint = ""
         if verdict.best is not None and verdict.best not in cites:
@@ -177,6 +194,7 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
 def check_numbers(brief: Brief, article: Article) -> list[Finding]:
     """Every number, percentage, amount and date of a statement is in a cited paragraph."""
     findings = []
+    published = _year(article.published)
     for where, statement in brief.statements():
         cites = _cited(article, statement.citations)
         if not cites:
@@ -184,7 +202,7 @@ def check_numbers(brief: Brief, article: Article) -> list[Finding]:
         texts = [article.paragraph(c).text for c in cites]
         if is_passage(statement.text, texts):
             continue  # a quoted passage has its numbers by definition
-        missing = missing_numbers(statement.text, texts)
+        missing = missing_numbers(statement.text, texts, published)
         if not missing:
             continue
         there = list(dict.fromkeys(q.text for t in texts for q in quantities(t)))[:8]
@@ -198,6 +216,12 @@ def check_numbers(brief: Brief, article: Article) -> list[Finding]:
             )
         )
     return findings
+
+
+def _year(published: str | None) -> int | None:
+    """The publication year ("2025-03-14 09:30" → 2025), for "last year" in a statement."""
+    head = (published or "")[:4]
+    return int(head) if head.isdigit() else None
 
 
 CHECKS = {

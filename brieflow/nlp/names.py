@@ -5,7 +5,9 @@ mention, while another paragraph of the same article does, has most likely swapp
 article's people or companies. Names are the capitalised words of an English statement; they
 are looked up as words in English paragraphs and as pinyin in Chinese ones (王贵强 →
 wangguiqiang, so "Wang Guiqiang" is found), through brieflow.romanize's pypinyin. A name the
-article never mentions in any form (a translation: 英飞凌 → Infineon) is left alone.
+article never mentions in any form (a translation: 英飞凌 → Infineon) is left alone. And a
+statement whose every name is in the paragraph can still give a figure to the wrong one of
+them (`swapped_figures`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from functools import lru_cache
 from .words import stopwords
 
 _CAPITALISED = re.compile(
-    r"\b[A-Z][A-Za-z&'’.-]*[A-Za-z]\b(?:[\s-]+[A-Z][A-Za-z&'’.-]*[A-Za-z]\b)*"
+    r"\b[A-Z][A-Za-z&'’.-]*[A-Za-z]\b(?:(?:[\s-]+|(?<=s)['’]\s+)[A-Z][A-Za-z&'’.-]*[A-Za-z]\b)*"
 )
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z&'’]*[A-Za-z]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -43,7 +45,22 @@ def _pinyin(text: str) -> str:
 
 @lru_cache(maxsize=512)
 def _words(text: str) -> frozenset[str]:
-    return frozenset(_bare(t) for t in _TOKEN.findall(text))
+    """The text's capitalised words, bare: a name is written with a capital, so "Water" is not
+    mentioned by "precious water" (a word of a sentence is not a name)."""
+    return frozenset(_bare(t) for t in _TOKEN.findall(text) if t[0].isupper())
+
+
+@lru_cache(maxsize=512)
+def _lower_words(text: str) -> frozenset[str]:
+    return frozenset(_bare(t) for t in _TOKEN.findall(text) if t[0].islower())
+
+
+def _common_word(token: str, texts: list[str]) -> bool:
+    """`token` (capitalised because it starts the statement) is written in lower case in
+    `texts`, itself or with a plural -s: a word ("Container traffic" ← "containers"), no name."""
+    t = _bare(token)
+    forms = {t, t + "s", t + "es", t[:-1] if t.endswith("s") else t}
+    return any(forms & _lower_words(text) for text in texts)
 
 
 def _bare(token: str) -> str:
@@ -77,6 +94,14 @@ def _mentions(token: str, text: str) -> bool:
         flat = _pinyin(text)
         return len(t) >= 4 and t in flat  # pinyin runs have no word breaks
     return False
+
+
+def placed_names(text: str, paragraphs: list[str]) -> tuple[int, int]:
+    """How many of the names of `text` the paragraphs mention (as words, or in pinyin), and
+    how many names it has."""
+    found = names(text)
+    hits = sum(any(_mentions(t, p) for t in tokens for p in paragraphs) for _, tokens in found)
+    return hits, len(found)
 
 
 def names(statement: str) -> list[tuple[str, list[str]]]:
@@ -133,6 +158,42 @@ _NAMED_SPEAKER = re.compile(
 SPEAKER_REACH = 5
 
 
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|them|their)\b", re.IGNORECASE)
+
+
+def _refers_back(cited: list[str], statement: str, name: str, tokens: list[str]) -> str:
+    """How the cited paragraphs speak of the statement's `name` without naming it: "person"
+    for a pronoun ("he said": who that is, a speaker of the paragraphs just before, counts as
+    its context), "description" for "the manager" (manager Neil Redfearn) or "the union" (the
+    Harbour Workers' Union), a word of the name or the role word before it (then the
+    paragraphs just before count whole); "" for neither."""
+    before = statement[: statement.find(name)].split()[-1:] if name in statement else []
+    heads = {w.lower().strip(",;:") for w in [*tokens, *name.split(), *before]}
+    heads = {h for h in heads if len(h) >= 3 and h.isalpha()}
+    if any(_described(h, p) for h in heads for p in cited):
+        return "description"
+    if any(_PRONOUN.search(p) or speaker_named_earlier(p) for p in cited):
+        return "person"
+    return ""
+
+
+# After the head of a description: punctuation, or a verb ("the court ruled", "the union
+# had"); not another noun ("the Veolia water company": water is not the head).
+_HEAD_END = r"(?![\w-])(?!\s+[a-z]+(?<!ed)(?<!s)\b(?<!\bhad)(?<!\bwill)(?<!\bwould)(?<!\bcan))"
+
+
+def _described(head: str, text: str) -> bool:
+    """`text` speaks of "the (highest) <head>": "the court" for the Supreme Court, "the
+    manager" for manager Neil Redfearn."""
+    return bool(
+        re.search(
+            r"\b(?:the|its|our|their)\s+(?:[\w'’]+\s+){0,2}" + re.escape(head) + r"s?" + _HEAD_END,
+            text,
+            re.IGNORECASE,
+        )
+    )
+
+
 def speaker_named_earlier(paragraph: str) -> bool:
     """The paragraph quotes someone it names only as "he" or "the 31-year-old", or carries on
     a quote: who it is was said in an earlier paragraph."""
@@ -155,22 +216,282 @@ def earlier_speakers(before: list[str]) -> list[str]:
 
 
 def foreign_names(
-    statement: str, cited: list[str], others: list[str], context: list[str] | None = None
+    statement: str,
+    cited: list[str],
+    others: list[str],
+    context: list[str] | None = None,
+    near: list[str] | None = None,
 ) -> list[str]:
     """Names of `statement` that no `cited` paragraph mentions but another paragraph does,
     when the cited paragraphs name someone else (in a paragraph that says only "he said",
     the name of the speaker comes from an earlier paragraph and is no swap). In Chinese
     paragraphs only a person's name in pinyin is looked for (Feng Yuanzheng). `context` (the
-    cited paragraphs and those just before) is where a name counts as mentioned."""
+    cited paragraphs, and the speaker of a quote named earlier) is where a name counts as
+    mentioned; `near` (the two paragraphs before) counts too when the cited ones refer back to
+    the name (`_refers_back`), and as another paragraph otherwise."""
     chinese = any(_HAN.search(p) for p in cited)
     if not chinese and not _rivals(statement, cited):
         return []
     out = []
+    everything = [*cited, *others, *(context or [])]
     for name, tokens in names(statement):
+        first = name.split()[0]
+        if (
+            statement.lstrip().startswith(name)
+            and first.startswith(tokens[0])
+            and _common_word(tokens[0], everything)
+        ):
+            tokens = tokens[1:]  # "Passenger Adam Graves": the sentence's first word
+            if not tokens:
+                continue
         if chinese and not (len(tokens) >= 2 and all(_PINYIN.match(t.lower()) for t in tokens)):
             continue
-        if any(_mentions(t, p) for t in tokens for p in (context or cited)):
+        where = list(context or cited)
+        how = _refers_back(cited, statement, name, tokens) if near else ""
+        if how == "description":
+            where += near or []
+        elif how == "person":  # "he said": the speaker named just before
+            where += earlier_speakers(list(reversed(near or [])))
+        if any(_mentions(t, p) for t in tokens for p in where):
             continue
-        if any(_mentions(t, p) for t in tokens for p in others):
+        if len(tokens) >= 2 and any(_described(tokens[-1], p) for p in cited):
+            continue  # the Supreme Court ← "the US's highest court"
+        if any(_mentions(t, p) for t in tokens for p in [*others, *(near or [])]):
             out.append(name)
+    return out
+
+
+# -- a figure bound to the wrong name ----------------------------------------------------------
+#
+# "Xiaomi-customised products grew 60.8%, while To-B sales fell 58.5%" ← ToB产品…同比增长60.8%。
+# 小米定制产品…同比下降58.5%: every name and figure is in the paragraph, but each figure belongs
+# to the other name. A figure belongs to the nearest name before it in its sentence, or, when a
+# sentence lists its names first and then as many figures (or two, three rounds of them: 汾酒、竹
+# 叶青和杏花村酒分别实现收入64.64亿、1.15亿和2.04亿元，同比变动37%、-42%和11%), to the name of the
+# same rank. Only names found in the paragraph take part (a translation such as CATL ← 宁德时代
+# cannot be placed, and its figure is left alone).
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]|\.(?=\s|$)")
+
+
+def _name_forms(name: str, tokens: list[str]) -> list[str]:
+    """The lower-case forms a name may take in a paragraph: its distinctive words, and the
+    name run together (To-B → tob)."""
+    forms = [_bare(t) for t in tokens]
+    joined = re.sub(r"[\s-]+", "", name).lower()
+    if "-" in name and 2 <= len(joined) <= 12 and joined not in forms:
+        forms.append(joined)
+    return forms
+
+
+def _flat_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The text lower-cased with Chinese characters as pinyin, and for each character of that
+    the offset in `text` it comes from."""
+    if not _HAN.search(text):
+        return text.lower(), list(range(len(text)))
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))  # type: ignore[arg-type, return-value]
+    if len(syllables) != len(text):
+        return text.lower(), list(range(len(text)))
+    flat, where = [], []
+    for i, s in enumerate(syllables):
+        flat.append(s.lower())
+        where += [i] * len(s)
+    return "".join(flat), where
+
+
+def _placed(name_forms: dict[str, list[str]], text: str) -> list[tuple[int, int, str]]:
+    """Where in `text` each name is mentioned: (start, end, name), in order."""
+    flat, where = _flat_with_offsets(text)
+    han = bool(_HAN.search(text))
+    out = []
+    for name, forms in name_forms.items():
+        for form in forms:
+            if han and not form.isascii():
+                continue
+            if (
+                han
+                and len(form) < 4
+                and not re.search(r"(?<![a-z])" + re.escape(form) + r"(?![a-z])", text.lower())
+            ):
+                continue  # a short name must stand as Latin letters (ToB, NAR), not in pinyin
+            pattern = re.escape(form) if han else r"\b" + re.escape(form) + r"(?:'s|’s)?\b"
+            for m in re.finditer(pattern, flat if han else text.lower()):
+                if han:
+                    out.append((where[m.start()], where[m.end() - 1] + 1, name))
+                else:
+                    out.append((m.start(), m.end(), name))
+    return sorted(set(out))
+
+
+_CLAUSE_START = re.compile(
+    r"(?:^|[.;:!?，；。]\s*|,\s*(?:and\s+|while\s+|but\s+)?|\s(?:while|but|and|whereas)\s+)"
+    r"(?:the\s+|its\s+|their\s+)?$",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(
+    r"\b(?:in|at|of|from|for|to|by|on|with|into|across|near|than|like)\s+(?:the\s+)?$", re.I
+)
+_NAME_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|[、，,]|[和及与])\s*")
+
+
+def _merge(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, frozenset[str]]]:
+    """Mentions at overlapping places as one (汾酒 is both "Fenjiu" and "Shanxi Fenjiu")."""
+    out: list[tuple[int, int, frozenset[str]]] = []
+    for a, b, n in sorted(mentions):
+        if out and a < out[-1][1]:
+            pa, pb, ns = out[-1]
+            out[-1] = (pa, max(pb, b), ns | {n})
+        else:
+            out.append((a, b, frozenset([n])))
+    return out
+
+
+def _bindings(
+    text: str, mentions: list[tuple[int, int, str]], *, subjects: bool = False
+) -> list[tuple[object, frozenset[str]]]:
+    """Each figure of `text` (a Quantity) with the names it belongs to: those named since the
+    figure before it in its sentence ("Nanjing, Changzhou and Foshan have 200,000"; "ToB产品销
+    售收入6.4亿元"), or the names of that figure when none is ("…, up 60.8%"); the name of the
+    same rank when a sentence lists its names first and then as many figures (or rounds of
+    them). Empty when no name comes before it. With `subjects` (a statement, whose grammar
+    is English) only a name that opens its clause owns a figure ("Beijing reported 22", not
+    "land in Foshan for 163 million", which "it" won)."""
+    from .numbers import located
+
+    norm, found = located(text, generous=bool(_HAN.search(text)))
+    if len(norm) != len(text):
+        return []  # offsets would not line up
+    merged = _merge(mentions)
+    if subjects:
+        merged = _subjects(text, merged)
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text) + 1]
+    out: list[tuple[object, frozenset[str]]] = []
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        names_here = [(a, b, n) for a, b, n in merged if lo <= a < hi]
+        every = [(s, e, q) for s, e, q in found if lo <= s < hi]
+        # amounts and shares; a bare small count or a score (2-1) belongs to no one in
+        # particular (it still ends the stretch of names before the next figure)
+        every = [(s, e, q) for s, e, q in every if not _ORDINAL_AFTER.match(text, e)]
+        every = [(s, e, q) for s, e, q in every if not _ORDINAL_BEFORE.search(text, 0, s)]
+        figs = [s for s, _, q in every if _bound(q)]
+        if not figs:
+            continue
+        k = len(names_here)
+        ranked = (
+            k >= 2
+            and names_here[-1][0] < figs[0]
+            and len(figs) % k == 0
+            and all(
+                _NAME_LIST_GAP.fullmatch(text[x[1] : y[0]])
+                for x, y in zip(names_here, names_here[1:], strict=False)
+            )
+        )
+        owners: frozenset[str] = frozenset()
+        last = lo
+        for s, e, q in every:
+            if not _bound(q):
+                continue  # a year, a small count: the stretch of names goes on
+            since = [ns for a, _, ns in names_here if last <= a < s]
+            if since:
+                owners = frozenset().union(*since)
+            elif subjects and (
+                _named_between(mentions, last, s) or _CLAUSE_BREAK.search(text, last, s)
+            ):
+                owners = frozenset()  # another clause, whose subject is not a name we know
+            last = e
+            if ranked:
+                out.append((q, names_here[figs.index(s) % k][2]))
+            else:
+                out.append((q, owners))
+    return out
+
+
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b|-year-old|届|次|名")
+_ORDINAL_BEFORE = re.compile(r"(?:第|No\.\s?|aged\s|[A-Z][a-z]+,\s)$")  # 第34届; "Hargreaves, 71,"
+_CLAUSE_BREAK = re.compile(r"[;；。]|,\s*(?:while|but|whereas|and)\b|\s(?:while|whereas)\s")
+
+
+def _named_between(mentions: list[tuple[int, int, str]], lo: int, hi: int) -> bool:
+    return any(lo <= a < hi for a, _, _ in mentions)
+
+
+def _subjects(
+    text: str, merged: list[tuple[int, int, frozenset[str]]]
+) -> list[tuple[int, int, frozenset[str]]]:
+    """The mentions that open their clause ("Beijing reported 22", "and the Fuxing edition
+    at 820 yuan"), with the rest of a list they open; not a list after a preposition ("land in
+    Shunde, Foshan, for 163 million": what "it" paid)."""
+    out = []
+    for i, (a, b, ns) in enumerate(merged):
+        j = i
+        while j > 0 and _NAME_LIST_GAP.fullmatch(text[merged[j - 1][1] : merged[j][0]]):
+            j -= 1
+        head = merged[j][0]
+        before = text[max(0, head - 16) : head]
+        if _PREPOSITION.search(before):
+            continue
+        if _CLAUSE_START.search(before) or j < i:
+            out.append((a, b, ns))
+    return out
+
+
+def _bound(q: object) -> bool:
+    return not q.exact and not (q.kind == "number" and not q.currency and q.value < 10)  # type: ignore[attr-defined]
+
+
+def swapped_figures(statement: str, cited: list[str], brief: list[str] | None = None) -> list[str]:
+    """Figures of `statement` that it gives one name where every cited paragraph that holds
+    the figure gives it another name. The names looked for in the paragraphs are the
+    statement's and those of the rest of the brief (`brief`: its other statements), which
+    says in English what the paragraph says in Chinese (上海 is Shanghai when the brief says so)."""
+    from .numbers import matches
+
+    texts = [statement, *(brief or []), *cited]
+
+    def runs(text: str) -> list[tuple[int, int, str, list[str]]]:
+        out = []
+        for m in _CAPITALISED.finditer(text):
+            name = m.group(0)
+            tokens = [t for n, ts in names(name) for t in ts]
+            starts = _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()])
+            if (
+                tokens
+                and starts
+                and _common_word(tokens[0], texts)
+                and name.split()[0].startswith(tokens[0])
+            ):
+                tokens = tokens[1:]  # "Revenue rose": a word that starts the sentence
+            if tokens or re.fullmatch(r"[A-Z][a-z]?-[A-Z]", name):  # To-B, a name of its own
+                out.append((m.start(), m.end(), name, _name_forms(name, tokens)))
+        return out
+
+    own = runs(statement)
+    if not own:
+        return []
+    forms = {name: f for _, _, name, f in own}
+    for text in brief or []:
+        for _, _, name, f in runs(text):
+            forms.setdefault(name, f)
+
+    def spelt(ns: frozenset[str]) -> set[str]:
+        return {f for n in ns for f in forms.get(n, [])}
+
+    mine = _bindings(statement, [(a, b, n) for a, b, n, _ in own], subjects=True)
+    theirs: list[tuple[object, frozenset[str]]] = []
+    seen: set[str] = set()
+    for text in cited:
+        where = _placed(forms, text)
+        seen |= spelt(frozenset(n for _, _, n in where))
+        theirs += _bindings(text, where)
+    out = []
+    for q, names_of in mine:
+        if not names_of or not spelt(names_of) & seen:
+            continue  # no name, or one the paragraph cannot be seen to mention
+        owners = [ns for f, ns in theirs if matches(q, f)]  # type: ignore[arg-type]
+        if owners and all(ns and not (spelt(ns) & spelt(names_of)) for ns in owners):
+            other = sorted(owners[0])[0]
+            shown = sorted(names_of)[0]
+            out.append(f"gives {q.text} to {shown}; the paragraph gives it to {other}")  # type: ignore[attr-defined]
     return out

@@ -153,9 +153,11 @@ _APPROX = re.compile(
 )
 # After a Chinese number: 5000余家, 30多万, 10%以上, 20%左右.
 _APPROX_AFTER = re.compile(r"^\s*(?:(?P<over>余|多|以上|有余)|(?P<about>左右|上下))")
-# A Latin-lettered name glued to a Chinese amount in a paragraph: 工业IGBT31亿美元.
+# A Latin-lettered name glued to a Chinese amount in a paragraph (工业IGBT31亿美元), or a word
+# glued to its number (TOP20, IPU03): a single letter is left alone (Q3, H1, P7 are names).
 _GLUED = re.compile(
     r"(?<=[A-Za-z])(?=\d+(?:\.\d+)?\s?(?:万亿|亿|千万|百万|万|%|美元|港元|欧元|元))"
+    r"|(?<=[A-Za-z]{2})(?=\d)"
 )
 _NAMED = re.compile(r"[A-Za-z]-$")
 _SCALE_AFTER_MORE = re.compile(r"(?<=\d)[多余](?=万亿|亿|千万|百万|万)")  # 1380多亿: 1380亿
@@ -183,6 +185,12 @@ _ZH_PERCENT = re.compile(r"百分之(?P<n>[零〇一二两三四五六七八九�
 _ZH_CHENG = re.compile(r"(?P<n>[一二两三四五六七八九十])成" + _NOT_CHENG)
 _ZH_FRACTION = re.compile(r"(?P<d>[二三四五六七八九十\d]+)分之(?P<n>[一二两三四五六七八九\d]+)")
 _ZH_HALF = re.compile(r"一半|过半|半数|大半|逾半|超半")
+# 4.4折, 八折: a price as tenths of the full one (44% of the fare, or 56% off)
+_ZH_ZHE = re.compile(r"(?P<n>\d(?:\.\d+)?|[一二三四五六七八九])折")
+# 三分动，七分吃: parts of ten, a pair that adds up to ten (30% and 70%)
+_ZH_PARTS = re.compile(
+    r"(?P<a>[一二三四五六七八九])分[^，,、；;。]{1,6}[，,、；;]\s*(?P<b>[一二三四五六七八九])分"
+)
 _ZH_TIMES = re.compile(r"(?P<n>[\d.]+|[一二两三四五六七八九十]+)倍")
 _ZH_DOUBLE = {
     "翻倍": 2,
@@ -360,6 +368,7 @@ def quantities(text: str, *, chinese_numerals: bool = False) -> list[Quantity]:
         out.extend(_chinese_runs(text))
         out.extend(_zh_shares(text))
         out.extend(short_years(text))
+        out.extend(_zh_months(text, [p.quantity for p in found_periods]))
     out.extend(english_words(text, spans, generous=chinese_numerals))
     out.extend(p.quantity for p in found_periods)
     return out
@@ -400,10 +409,36 @@ def _months(text: str, periods: list[tuple[int, int]]) -> list[Quantity]:
             continue
         name = (m.group("m") or m.group("m2")).lower()
         taken.append((m.start(), m.end()))
-        out.append(Quantity(text=m.group(0).strip(), value=float(_MONTHS[name]), exact=True))
+        out.append(Quantity(m.group(0).strip(), float(_MONTHS[name]), "month", exact=True))
     for m in _MONTH_NAMED.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
-            out.append(Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), exact=True))
+            out.append(
+                Quantity(m.group(0), float(_MONTHS[m.group(0).lower()]), "month", exact=True)
+            )
+    return out
+
+
+# 3月, 三月, 12月份 in a paragraph (not 3个月, a span); the months a range spans end to end
+_ZH_MONTH = re.compile(r"(?<![\d.])(?P<n>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s?月(?!度)")
+
+
+_MONTH_SPAN = re.compile(r"月|\b(?:" + _MONTH_NAMES + r")\b", re.IGNORECASE)
+
+
+def _zh_months(text: str, found_periods: list[Quantity]) -> list[Quantity]:
+    """A paragraph's months as a statement may name them ("in March" ← 3月; "by September" ←
+    1-9月)."""
+    out = []
+    for m in _ZH_MONTH.finditer(text):
+        n = _zh_or_digits(m.group("n"))
+        if n is not None and 1 <= n <= 12:
+            out.append(Quantity(m.group(0), float(n), "month", exact=True))
+    for q in found_periods:
+        if not _MONTH_SPAN.search(q.text):
+            continue  # Q4 is no "by December"
+        first, last = divmod(int(q.value), 100)
+        out += [Quantity(q.text, float(first), "month", exact=True)]
+        out += [Quantity(q.text, float(last), "month", exact=True)]
     return out
 
 
@@ -417,6 +452,16 @@ def _zh_shares(text: str) -> list[Quantity]:
             out.append(Quantity(m.group(0), 100.0 * num / den, "percent", approx="fraction"))
     for m in _ZH_HALF.finditer(text):
         out.append(Quantity(m.group(0), 50.0, "percent", approx="fraction"))
+    for m in _ZH_ZHE.finditer(text):
+        tenths = _zh_or_digits(m.group("n"))
+        if tenths is not None and 0 < tenths < 10:
+            out.append(Quantity(m.group(0), 10.0 * tenths, "percent", step=0.1))
+            out.append(Quantity(m.group(0), 100.0 - 10.0 * tenths, "percent", step=0.1))
+    for m in _ZH_PARTS.finditer(text):
+        a, b = _ZH_DIGIT[m.group("a")], _ZH_DIGIT[m.group("b")]
+        if a + b == 10:
+            out.append(Quantity(m.group(0), 10.0 * a, "percent", step=10.0))
+            out.append(Quantity(m.group(0), 10.0 * b, "percent", step=10.0))
     for word, times in _ZH_DOUBLE.items():
         if word in text:
             out.append(Quantity(word, float(times), "multiple", exact=True))
@@ -507,6 +552,7 @@ def parse_chinese_number(s: str) -> float | None:
     return total + section + (digit or 0)
 
 
+_EXACT_KINDS = ("period", "month", "relative", "date")
 TOLERANCE = 0.03  # honest rounding: at most this far from the paragraph's value
 APPROX_TOLERANCE = 0.06  # "about"/"nearly" 6% (5.8% → "nearly 6%"; 34% is not "about 30%")
 BOUND_TOLERANCE = 0.10  # "more than 70%" for 72% (not for 80%), "nearly 6%" for 5.8%
@@ -523,12 +569,23 @@ def matches(claim: Quantity, found: Quantity, tolerance: float = TOLERANCE) -> b
     are read as the same kind; currencies must agree when both sides name one.
     """
     a, b = claim.value, found.value
-    if claim.kind == "period" or found.kind == "period":
+    if claim.kind in _EXACT_KINDS or found.kind in _EXACT_KINDS:
         return claim.kind == found.kind and a == b
     if claim.kind == "multiple":  # doubled: ×2, or +100%; halved: ×0.5, or -50%
+        ratios: tuple[float, ...]
         if found.kind == "percent":
-            return min(abs(1 + b / 100 - a), abs(1 - b / 100 - a)) <= 0.02 * a
-        return found.kind == "multiple" and abs(a - b) <= 1e-9 * a
+            ratios = (1 + b / 100, 1 - b / 100)
+        elif found.kind == "multiple":
+            ratios = (b,)
+        else:
+            return False
+        tolerance = 0.02 * a if found.kind == "percent" else 1e-9 * a
+        if any(abs(r - a) <= tolerance for r in ratios):
+            return True
+        if claim.approx in ("over", "under"):  # more than doubled ← +107%; nearly tripled ← 2.9倍
+            sign = 1 if claim.approx == "over" else -1
+            return any(0 < sign * (r - a) <= BOUND_TOLERANCE * a for r in ratios)
+        return False
     if found.kind == "multiple" and claim.kind != "number":
         return False
     if claim.kind in ("percent", "points") and found.kind not in ("percent", "points"):
@@ -553,6 +610,10 @@ def matches(claim: Quantity, found: Quantity, tolerance: float = TOLERANCE) -> b
     return _rounds(claim, b, tolerance)
 
 
+def _is_year(q: Quantity) -> bool:
+    return q.exact and q.kind == "number" and q.value.is_integer() and 1800 <= q.value <= 2200
+
+
 def _rounds(claim: Quantity, b: float, tolerance: float) -> bool:
     """`claim` is `b` rounded to the precision it is written in, and within `tolerance`."""
     a = claim.value
@@ -560,7 +621,46 @@ def _rounds(claim: Quantity, b: float, tolerance: float) -> bool:
     return abs(rounded - a) <= 1e-9 * max(abs(a), 1.0) and abs(a - b) / abs(b) <= tolerance
 
 
-def missing_numbers(statement: str, paragraphs: list[str]) -> list[Quantity]:
-    """The numbers of `statement` that none of `paragraphs` carries."""
+def missing_numbers(
+    statement: str, paragraphs: list[str], published: int | None = None
+) -> list[Quantity]:
+    """The numbers of `statement` that none of `paragraphs` carries. Its relative times and
+    weekdays (last year, on Thursday) are missing only where the paragraphs themselves date
+    by the same unit, and not so (去年 for "two years ago"); a year of theirs counts as the
+    relative time it is from the publication year (`published`): 2024 is "last year" in 2025.
+    Its days of a month ("on January 24") likewise, where the paragraphs name days (1月23日)."""
+    from .periods import (
+        basis_periods,
+        dates,
+        previous_quarters,
+        relative_year,
+        time_unit,
+        time_words,
+    )
+
     found = [q for p in paragraphs for q in quantities(p, chinese_numerals=True)]
-    return [q for q in quantities(statement) if not any(matches(q, f) for f in found)]
+    times = time_words(statement)
+    plain = statement
+    for q in times:  # "two years ago" is a time, not a count of two
+        plain = plain.replace(q.text, " ")
+    missing = [q for q in quantities(plain) if not any(matches(q, f) for f in found)]
+    if times:
+        theirs = [q for p in paragraphs for q in time_words(normalise(p), generous=True)]
+        units = {time_unit(q) for q in theirs}  # the paragraph dates so itself
+        if published is not None:  # and its years may say the same ("last year" ← 2024)
+            theirs += [relative_year(q.value, published) for q in found if _is_year(q)]
+        missing += [
+            q for q in times if time_unit(q) in units and not any(matches(q, f) for f in theirs)
+        ]
+    days = dates(statement)
+    if days:  # "on January 24" where the paragraph dates by day: 1月23日
+        theirs = [q for p in paragraphs for q in dates(normalise(p))]
+        if theirs:
+            missing += [q for q in days if not any(matches(q, f) for f in theirs)]
+    bases = basis_periods(statement) if any(q.kind == "period" for q in missing) else set()
+    if bases:  # "down 5% from the fourth quarter" ← 一季度…环比下降5%
+        before = [q for p in paragraphs for q in previous_quarters(normalise(p))]
+        missing = [
+            q for q in missing if not (q.text in bases and any(matches(q, f) for f in before))
+        ]
+    return missing

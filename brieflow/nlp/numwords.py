@@ -199,5 +199,7 @@ def english_words(text: str, periods: list[tuple[int, int]], *, generous: bool) 
         if m.group("n") and _COUNT_AFTER.match(text, m.end()):
             out.append(Quantity(m.group(0), value))  # how often: a count
             continue
-        out.append(Quantity(m.group(0), value, "multiple", step=1.0, exact=True))
+        # "more than doubled" for +107%, "nearly tripled" for ×2.9: a bound on the multiple
+        approx = _approx_before(text, m.start())
+        out.append(Quantity(m.group(0), value, "multiple", step=1.0, exact=True, approx=approx))
     return out

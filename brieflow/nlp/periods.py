@@ -164,6 +164,43 @@ def periods(text: str) -> list[Period]:
     return out
 
 
+_SEQUENTIAL = re.compile(r"环比|quarter[\s-]on[\s-]quarter|sequentially|q/q|qoq", re.IGNORECASE)
+
+
+def previous_quarters(text: str) -> list[Quantity]:
+    """The quarter before each quarter of a paragraph that compares quarter on quarter: "down
+    21.85% from the fourth quarter", "below Q2's" ← 一季度…环比下降21.85%, 三季度…环比下降.
+    Only a statement's basis period (`basis_periods`) may be read so."""
+    if not _SEQUENTIAL.search(text):
+        return []
+    out = []
+    for p in periods(text):
+        first, last = divmod(int(p.quantity.value), 100)
+        if last - first == 2 and first % 3 == 1:  # a single quarter
+            before = first - 3 if first > 1 else 10
+            out.append(
+                Quantity(p.quantity.text, float(before * 100 + before + 2), "period", exact=True)
+            )
+    return out
+
+
+_BASIS_BEFORE = re.compile(
+    r"\b(?:from|than|below|above|over|versus|vs\.?|against|compared\s+(?:with|to)|on)"
+    r"(?:\s+(?:in|the|that\s+of))*\s*$",
+    re.IGNORECASE,
+)
+
+
+def basis_periods(statement: str) -> set[str]:
+    """The periods a statement compares with ("from the fourth quarter", "below Q2's"), as
+    written: the base of a change, not the period it is for."""
+    return {
+        p.quantity.text
+        for p in periods(statement)
+        if _BASIS_BEFORE.search(statement[max(0, p.start - 24) : p.start])
+    }
+
+
 # 18年, 22全年, 22Q4, 23E, 21-23年, 2022-24年, 3Q22, 1H21
 _SHORT_YEAR = re.compile(
     r"(?<![\d.])(?P<a>\d{2})(?:\s*[-–~/至到]\s*(?P<b>\d{2}))?(?=\s*(?:年|全年|财年|Q[1-4]|H[12]|E\b))"
@@ -184,4 +221,125 @@ def short_years(text: str) -> list[Quantity]:
             n = int(two)
             year = (century if century is not None else (1900 if n >= 50 else 2000)) + n
             out.append(Quantity(m.group(0), float(year), exact=True))
+    return out
+
+
+# Time said relative to the publication day, and weekdays: what a statement dates a figure or
+# an event by that no digit gives ("last year's £12m", 去年, "on Thursday", 周四).
+_UNIT_CODE = {"year": 1000, "month": 2000, "week": 3000, "day": 4000, "weekday": 5000}
+_RELATIVE: list[tuple[re.Pattern[str], str, int]] = [
+    (
+        re.compile(
+            r"\blast\s+year(?:'s|’s)?\b|\ba\s+year\s+(?:earlier|ago)\b|\bprevious\s+year\b"
+            r"|去年|上年|上一年",
+            re.I,
+        ),
+        "year",
+        -1,
+    ),
+    (
+        re.compile(r"\bthis\s+year(?:'s|’s)?\b|\bso\s+far\s+this\s+year\b|今年|本年|年内", re.I),
+        "year",
+        0,
+    ),
+    (re.compile(r"\bnext\s+year(?:'s|’s)?\b|明年|下一年", re.I), "year", 1),
+    (
+        re.compile(r"\btwo\s+years\s+(?:ago|earlier)\b|\bthe\s+year\s+before\s+last\b|前年", re.I),
+        "year",
+        -2,
+    ),
+    (
+        re.compile(r"\blast\s+month(?:'s|’s)?\b|\ba\s+month\s+(?:earlier|ago)\b|上月|上个月", re.I),
+        "month",
+        -1,
+    ),
+    (re.compile(r"\bthis\s+month(?:'s|’s)?\b|本月|这个月", re.I), "month", 0),
+    (re.compile(r"\bnext\s+month(?:'s|’s)?\b|下月|下个月", re.I), "month", 1),
+    (
+        re.compile(r"\blast\s+week(?:'s|’s)?\b|\ba\s+week\s+(?:earlier|ago)\b|上周|上星期", re.I),
+        "week",
+        -1,
+    ),
+    (re.compile(r"\bthis\s+week(?:'s|’s)?\b|本周|这周", re.I), "week", 0),
+    (re.compile(r"\bnext\s+week(?:'s|’s)?\b|下周|下星期", re.I), "week", 1),
+    (re.compile(r"\byesterday(?:'s|’s)?\b|昨天|昨日", re.I), "day", -1),
+    (re.compile(r"\btoday(?:'s|’s)?\b|今天|今日", re.I), "day", 0),
+    (re.compile(r"\btomorrow(?:'s|’s)?\b|明天|明日", re.I), "day", 1),
+]
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(
+    r"\b(?P<en>" + "|".join(_WEEKDAYS) + r")\b|(?:周|星期|礼拜)(?P<zh>[一二三四五六日天])", re.I
+)
+_ZH_WEEKDAY = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
+
+
+_FULL_YEAR = re.compile(r"全年")
+
+
+def time_words(text: str, *, generous: bool = False) -> list[Quantity]:
+    """Relative times (kind "relative": last year → 999, 去年 → 999, this week → 3000) and
+    weekdays (Thursday, 周四 → 5004), for the numbers check: each is compared only with the
+    cited paragraphs' own (a paragraph that dates nothing so is no verdict)."""
+    out = []
+    taken: list[tuple[int, int]] = []
+    for pattern, unit, offset in _RELATIVE:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(
+                Quantity(m.group(0), float(_UNIT_CODE[unit] + offset), "relative", exact=True)
+            )
+    if generous:  # 预计全年: the year the report is written in
+        for m in _FULL_YEAR.finditer(text):
+            out.append(Quantity(m.group(0), float(_UNIT_CODE["year"]), "relative", exact=True))
+    for m in _WEEKDAY.finditer(text):
+        day = (
+            _WEEKDAYS.index(m.group("en").lower()) + 1
+            if m.group("en")
+            else _ZH_WEEKDAY[m.group("zh")]
+        )
+        out.append(Quantity(m.group(0), float(_UNIT_CODE["weekday"] + day), "relative", exact=True))
+    return out
+
+
+def time_unit(q: Quantity) -> int:
+    """The unit of a relative time: 1000 (years), 2000 (months) ... 5000 (weekdays)."""
+    return int(q.value + 500) // 1000 * 1000
+
+
+def relative_year(year: float, published: int) -> Quantity:
+    """An absolute year of a paragraph as its distance from the publication year (2024 in an
+    article of 2025 → last year)."""
+    return Quantity(
+        str(int(year)), float(_UNIT_CODE["year"] + int(year) - published), "relative", exact=True
+    )
+
+
+# Days of a month: "on January 23", "4 and 5 June", "Jan. 23", 1月23日, 2月5日-7日.
+_DAY_LIST = r"(?P<days>\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:,|and|&|-|–|to)\s*\d{1,2}(?:st|nd|rd|th)?)*)"
+_EN_DATE = re.compile(
+    r"\b(?P<m>" + _MONTH + r")\.?\s+" + _DAY_LIST + r"(?![\d,.]*\d{3})\b"
+    r"(?![.%]|\s*(?:%|percent|per\s?cent|million|billion|bn\b|m\b))"
+    r"|\b" + _DAY_LIST.replace("days", "days2") + r"\s+(?P<m2>" + _MONTH + r")\b",
+    re.IGNORECASE,
+)
+_ZH_DATE = re.compile(r"(?P<m>1[0-2]|0?[1-9])\s?月\s?(?P<d>[1-3]?\d)\s?[日号]")
+
+
+def dates(text: str) -> list[Quantity]:
+    """Every day of a month `text` names, as kind "date" (value month × 100 + day: January
+    23 → 123), each day of a list ("4 and 5 June") on its own."""
+    out = []
+    for m in _EN_DATE.finditer(text):
+        word = m.group("m") or m.group("m2")
+        month = _MONTHS[word.lower()]
+        for d in re.findall(r"\d{1,2}", m.group("days") or m.group("days2")):
+            if 1 <= int(d) <= 31:
+                shown = f"{word} {d}" if m.group("m") else f"{d} {word}"
+                out.append(Quantity(shown, float(month * 100 + int(d)), "date", exact=True))
+    for m in _ZH_DATE.finditer(text):
+        month, day = int(m.group("m")), int(m.group("d"))
+        if 1 <= day <= 31:
+            out.append(Quantity(m.group(0), float(month * 100 + day), "date", exact=True))
     return out

@@ -10,7 +10,10 @@ statement with every figure right can still reverse a trend. So the support chec
 - words: a statement using one side of an opposed pair (include/exclude, above/below
   expectations, highest/lowest, accepted/rejected, 扩大/收窄) where the cited paragraphs use only
   the other side;
-- negation: a negated statement ("did not", "denied") whose cited paragraphs negate nothing.
+- negation: a negated statement ("did not", "denied") whose cited paragraphs negate nothing;
+- moves: "raised from 600 to 750" where the paragraph goes from 750 to 600 (`reversed_moves`);
+- trends without a figure ("gross margin fell"): `trend_clauses` and `trend`, matched with
+  the paragraph's clauses by brieflow.nlp.support (`SupportScorer.turned_trends`).
 
 Each rule answers only when both sides speak: a figure the paragraph gives no direction, or a
 statement with no polar word, is left to the other checks.
@@ -253,6 +256,49 @@ def _from_to(statement: str) -> list[tuple[str, str, str]]:
     return out
 
 
+def _moves(text: str) -> list[tuple[Quantity, Quantity]]:
+    """Each move from one figure to another that `text` states, as (from, to): "from 750 to
+    600", "to 600 from 750", 从750美元降至600美元, 由11.18%提升至17.51%."""
+    norm, found = located(text, generous=True)
+    out = []
+    for m in _FROM_TO.finditer(norm):
+        to_text = m.group("to") or m.group("to2")
+        from_text = m.group("from") or m.group("from2")
+        _, to_q = located(to_text)
+        _, from_q = located(from_text)
+        if len(to_q) == 1 and len(from_q) == 1:
+            out.append((from_q[0][2], to_q[0][2]))
+    for m in _ZH_FROM.finditer(norm):
+        after = [(s, e, q) for s, e, q in found if m.end() <= s <= m.end() + 2]
+        if not after:
+            continue
+        _, end, first = after[0]
+        to = _ZH_TO.match(norm, end)
+        if to is None:
+            continue
+        then = [q for s, _, q in found if to.end() <= s <= to.end() + 2]
+        if then:
+            out.append((first, then[0]))
+    return out
+
+
+_ZH_FROM = re.compile(r"[从由]\s*")
+_ZH_TO = re.compile(r"[^\d，。；,;]{0,10}?[至到]\s*")
+
+
+def reversed_moves(statement: str, paragraphs: list[str]) -> list[str]:
+    """A move the statement states one way ("raised from 600 to 750") that the paragraphs
+    state the other way (从750美元降至600美元), whatever verb it uses."""
+    theirs = [mv for p in paragraphs for mv in _moves(p)]
+    out = []
+    for a, b in _moves(statement):
+        same = any(matches(a, f) and matches(b, t) for f, t in theirs)
+        back = any(matches(a, t) and matches(b, f) for f, t in theirs)
+        if back and not same:
+            out.append(f"goes from {a.text} to {b.text}; the paragraph from {b.text} to {a.text}")
+    return out
+
+
 def from_to_conflicts(statement: str) -> list[str]:
     """ "rose to 232.7 from 243.4": the direction the statement names against its own figures."""
     return [what for said, went, what in _from_to(statement) if said != went]
@@ -302,7 +348,7 @@ _COMPILED = [(n, re.compile(a, re.I), re.compile(b, re.I)) for n, a, b in _PAIRS
 _NEGATION_EN = re.compile(
     r"\b(?:not|no|never|neither|nor|none|nothing|without|cannot|n't|denie[sd]|deny\w*|"
     r"refus\w*|fail\w*|unable|no longer|rul\w* out|reject\w*|yet to|declin\w* to|lack\w*"
-    r"|absen\w*|un(?:disclosed|known|named|specified|clear|able|likely|changed|decided"
+    r"|absen\w*|non(?=[\s-])|un(?:disclosed|known|named|specified|clear|able|likely|changed|decided"
     r"|certain|confirmed|paid|available|veiled|aware|willing))\b|n't\b",
     re.IGNORECASE,
 )
@@ -342,5 +388,85 @@ def conflicts(statement: str, paragraphs: list[str]) -> list[str]:
     return [
         *figure_conflicts(statement, paragraphs),
         *from_to_conflicts(statement),
+        *reversed_moves(statement, paragraphs),
         *word_conflicts(statement, paragraphs),
     ]
+
+
+# -- a trend stated without a figure ------------------------------------------------------------
+#
+# "Gross margin fell noticeably" ← 毛利率同比下降明显; "yields drifting lower" ← 收益率整体震荡下
+# 行: no figure carries the direction, and a paragraph of many clauses says both "rose" and
+# "fell" of different things. So each clause of the statement that names a trend is compared
+# with the clause of the cited paragraphs that says the most like it (brieflow.nlp.support
+# finds it with the sentence encoder, which scores "rose" and "fell" alike: just what finding
+# the clause about the same thing needs), and that clause must not name the other trend.
+# Two axes: a level (rose/fell, 上升/下降) and a time (earlier/later, 提前/推迟).
+
+_TRENDS = {
+    UP: re.compile(
+        r"\b(?:ris(?:e|es|en|ing)|rose|climb(?:s|ed|ing)?|increas(?:e|es|ed|ing)|grew"
+        r"|grow(?:s|n|ing)?|higher|soar\w*|surg(?:e|es|ed|ing)|jump(?:s|ed|ing)?|rebound\w*"
+        r"|widen\w*|accelerat\w*|strengthen\w*|expand\w*|improv\w*|gain(?:s|ed|ing)?"
+        r"|up(?=\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?\d))\b"
+        r"|上升|上涨|涨价|增长|增加|提升|提高|上行|走高|攀升|扩大|加快|回升|升高|增多|走强",
+        re.IGNORECASE,
+    ),
+    DOWN: re.compile(
+        r"\b(?:fall(?:s|en|ing)?|fell|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?"
+        r"|decreas(?:e|es|ed|ing)|lower|slid(?:e|es|ing)?|slump\w*|plung\w*|tumbl\w*|shr[ai]nk\w*"
+        r"|shrunk|narrow\w*|slow(?:s|ed|ing|er)?|weaken\w*|contract(?:s|ed|ing)|deteriorat\w*"
+        r"|down(?=\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?\d))\b"
+        r"|下降|下跌|降价|减少|下滑|下行|走低|回落|收窄|缩小|放缓|降低|萎缩|走弱|下挫|减弱",
+        re.IGNORECASE,
+    ),
+    "early": re.compile(r"\b(?:earlier|ahead\s+of\s+schedule|sooner)\b|提前", re.IGNORECASE),
+    "late": re.compile(
+        r"\b(?:later|delay(?:s|ed|ing)?|postpon\w*|behind\s+schedule)\b|推迟|延后|延期",
+        re.IGNORECASE,
+    ),
+}
+_OPPOSITE = {UP: DOWN, DOWN: UP, "early": "late", "late": "early"}
+_CLAUSE_SPLIT = re.compile(
+    r"[,;:](?=\s)\s*|[，；：。！？!?]\s*|\.\s+|\s+(?:while|but|whereas|although|though|and|as|with|after"
+    r"|when|because)\s+",
+    re.IGNORECASE,
+)
+
+
+def trend(text: str) -> str | None:
+    """The one trend `text` names (up, down, early, late), when it names one and negates
+    nothing; None otherwise."""
+    named = [side for side, pattern in _TRENDS.items() if pattern.search(text)]
+    if len(named) != 1 or _STATEMENT_NEGATION.search(text) or _NEGATION_ZH.search(text):
+        return None
+    return named[0]
+
+
+def opposed(a: str, b: str) -> bool:
+    return _OPPOSITE.get(a) == b
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a statement or paragraph (at least a few characters each)."""
+    return [p.strip() for p in _CLAUSE_SPLIT.split(text) if len(p.strip()) >= 4]
+
+
+def trend_clauses(statement: str, paragraphs: list[str]) -> list[str]:
+    """The clauses of a statement that name one trend, unless a figure of theirs that the
+    paragraphs hold has a direction (that is read with the figure: `figure_conflicts`)."""
+    found = [f.quantity for p in paragraphs for f in figures(p, generous=True)]
+    return [
+        c
+        for c in clauses(statement)
+        if trend(c) is not None
+        and not any(
+            f.direction and _amount(f.quantity) and any(matches(f.quantity, q) for q in found)
+            for f in figures(c)
+        )
+    ]
+
+
+def _amount(q: Quantity) -> bool:
+    """A share, an amount or a count of some size: not a day of the month (since February 5)."""
+    return q.kind != "number" or bool(q.currency) or q.value >= 32 or not q.value.is_integer()

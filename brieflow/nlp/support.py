@@ -28,9 +28,27 @@ from .words import words
 LEXICAL_ENOUGH = 0.75  # share of the statement's content words found in the cited paragraphs
 SUPPORT_THRESHOLD = 0.38  # encoder score that carries a statement on its own
 SUPPORT_FLOOR = 0.28  # enough when the cited paragraph is also the article's best match
+CLAUSE_WORDS = 3  # content words a clause needs to be tested on its own
+CLAUSE_FLOOR = 0.20  # a clause written from another language, against its closest clause
+CLAUSE_FLOOR_SAME = 0.30  # in the article's language (scores run higher)
+CLAUSE_LEXICAL = 0.34  # share of a clause's words in the paragraphs that carries it
+TREND_MATCH = 0.45  # a statement clause and the paragraph clause that says the same thing
+TREND_MARGIN = 0.08  # how much closer another clause (naming no trend) may be
 ANCHOR_BONUS = 0.08  # added × share of the statement's anchors found in the paragraph
 
 _LATIN_NAME = re.compile(r"\b[A-Z][A-Z0-9&-]+\b")  # BYD, AI, TSMC: kept as is in Chinese text
+
+
+# A clause that only says who says something, and a reporting frame before what is said.
+_ATTRIBUTION = re.compile(
+    r"^(?:and\s+|but\s+)?(?:according\s+to|citing|as\s+(?:\w+\s+){0,3}(?:said|says|put\s+it))\b|^据|^根据",
+    re.I,
+)
+_REPORTING = re.compile(
+    r"^(?:and\s+|but\s+)?(?:\w+\s+){0,3}?(?:argues?|argued|said|says|say|believes?|believed"
+    r"|notes?|noted|adds?|added|warns?|warned|thinks?|thought|insists?|insisted)\s+(?:that\s+)?",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -122,6 +140,78 @@ class SupportScorer:
         )
         return Verdict(ok, cited, best, best_score, "encoder")
 
+    def _clause_units(self, cites: tuple[int, ...]) -> list[str]:
+        """The cited paragraphs' sentences and their clauses, once each."""
+        from .polarity import clauses
+
+        return list(
+            dict.fromkeys(
+                u
+                for n in cites
+                for t in split_sentences(self._texts.get(n, ""), self.language)
+                for u in (t, *clauses(t))
+            )
+        )
+
+    def unsupported_clauses(self, text: str, cites: tuple[int, ...]) -> list[str]:
+        """Clauses of `text` with content of their own (CLAUSE_WORDS content words) that no
+        sentence or clause of the cited paragraphs comes near: "…, and regulators have opened
+        an inquiry" appended to a faithful point. In the article's language a clause whose
+        words the paragraphs mostly hold is carried whatever its score."""
+        from . import embeddings
+        from .polarity import clauses
+
+        mine = []
+        for c in clauses(text)[1:]:  # the first clause is what the statement is about
+            if _ATTRIBUTION.match(c):
+                continue  # "according to the analysts' tally": who says it, no content
+            c = _REPORTING.sub("", c)  # "the commentary argues that …": what is argued
+            if len(set(words(c, detect_language(c, default=self.language)))) >= CLAUSE_WORDS:
+                mine.append(c)
+        paragraphs = [self._texts.get(n, "") for n in cites]
+        mine = [c for c in mine if not _anchored(c, paragraphs)]
+        theirs = self._clause_units(cites)
+        if not mine or not theirs:
+            return []
+        same = detect_language(text, default=self.language) == self.language
+        sims = embeddings.similarity(mine, theirs)
+        out = []
+        for i, clause in enumerate(mine):
+            score = float(sims[i].max())
+            floor = CLAUSE_FLOOR_SAME if same else CLAUSE_FLOOR
+            if score >= floor or (same and self.lexical(clause, cites) > CLAUSE_LEXICAL):
+                continue
+            out.append(f"nothing in the paragraph says {clause!r} (score {score:.2f})")
+        return out
+
+    def turned_trends(self, text: str, cites: tuple[int, ...]) -> list[str]:
+        """Clauses of `text` naming a trend (fell, 上升) whose closest clause in the cited
+        paragraphs names the other one (brieflow.nlp.polarity: trend_clauses, trend)."""
+        from . import embeddings
+        from .polarity import opposed, trend, trend_clauses
+
+        mine = trend_clauses(text, [self._texts.get(n, "") for n in cites])
+        # each clause of the cited paragraphs, and each sentence ("reopen at 11:00 but was
+        # delayed": the sentence says what its clauses say only in part)
+        theirs = self._clause_units(cites)
+        if not mine or not theirs:
+            return []
+        sims = embeddings.similarity(mine, theirs)
+        out = []
+        for i, clause in enumerate(mine):
+            best = float(sims[i].max())
+            # the closest clause that names a trend, if it is about as close as any
+            named = [j for j in range(len(theirs)) if trend(theirs[j]) is not None]
+            if not named:
+                continue
+            j = max(named, key=lambda k: float(sims[i, k]))
+            if sims[i, j] < TREND_MATCH or sims[i, j] < best - TREND_MARGIN:
+                continue
+            said, there = trend(clause), trend(theirs[j])
+            if said and there and opposed(said, there):
+                out.append(f"{clause!r} goes the other way from {theirs[j]!r}")
+        return out
+
     def find(self, text: str) -> int | None:
         """The paragraph that carries `text` on its own, if one does (for re-citing)."""
         scores = self.scores(text)
@@ -129,6 +219,19 @@ class SupportScorer:
             return None
         best = max(scores, key=lambda n: scores[n])
         return best if scores[best] >= SUPPORT_THRESHOLD else None
+
+
+def _anchored(clause: str, paragraphs: list[str]) -> bool:
+    """Every figure and name of the clause is in the paragraphs, and it has one: "for 163
+    million yuan", "played by Song Jia" point at what the paragraph says."""
+    from .names import placed_names
+    from .numbers import missing_numbers
+
+    figures = quantities(clause)
+    hits, total = placed_names(clause, paragraphs)
+    if not figures and not total:
+        return False
+    return hits == total and not (figures and missing_numbers(clause, paragraphs))
 
 
 def is_passage(text: str, paragraphs: list[str]) -> bool:

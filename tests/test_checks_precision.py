@@ -1,0 +1,255 @@
+"""Issue 12, second round: each new rule of the numbers and support checks, both ways (the
+faithful form passes, the faulty form is caught), on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from brieflow.checks import run_checks
+from brieflow.models import Article, Brief, Viewpoint
+from brieflow.nlp.names import foreign_names, swapped_figures
+from brieflow.nlp.numbers import missing_numbers
+from brieflow.nlp.polarity import conflicts, trend, trend_clauses
+from brieflow.nlp.support import SupportScorer
+
+
+def missing(claim: str, paragraph: str, published: int | None = None) -> list[str]:
+    return [q.text for q in missing_numbers(claim, [paragraph], published)]
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "paragraph", "expected"),
+    [
+        # 折: tenths of the full price, or what is taken off it
+        ("the cheapest seat cost 35% of the full fare", "最低票价为3.5折", []),
+        ("the cheapest seat was 65% off", "最低票价为3.5折", []),
+        ("the cheapest seat cost 45% of the full fare", "最低票价为3.5折", ["45%"]),
+        ("one train was sold at 80% of the fare", "只有一班为八折", []),
+        # parts of ten: 三分…七分
+        ("success is 40% planning and 60% effort", "常言道“四分谋划，六分努力”。", []),
+        ("success is 30% planning and 70% effort", "常言道“四分谋划，六分努力”。", ["30%", "70%"]),
+        # a word glued to its number in the paragraph
+        ("four of the top 50 brands", "品牌TOP50中占据4席", []),
+        ("four of the top 30 brands", "品牌TOP50中占据4席", ["30"]),
+        # a bound on a multiple
+        ("profit more than doubled", "净利润同比+112.6%", []),
+        ("profit more than doubled", "净利润同比+92.6%", ["doubled"]),
+        ("profit nearly tripled", "净利润增长1.9倍", []),
+        ("profit doubled", "净利润同比+112.6%", ["doubled"]),
+    ],
+)
+def test_new_readings_of_a_paragraph(claim, paragraph, expected):
+    assert missing(claim, paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    ("claim", "paragraph", "expected"),
+    [
+        # a basis quarter is the quarter before, when the paragraph compares quarter on quarter
+        ("Q1 output fell 12.4% from the fourth quarter", "一季度产量环比下降12.4%", []),
+        ("Q3 margin was 0.5 points below Q2's", "三季度毛利率环比下降0.5个百分点", []),
+        ("Q3 margin was 0.5 points below Q1's", "三季度毛利率环比下降0.5个百分点", ["Q1"]),
+        ("Q3 margin was 0.5 points below Q2's", "三季度毛利率同比下降0.5个百分点", ["Q2"]),
+        # ... but only the base of a comparison, not the period a figure is for
+        ("Q2 margin fell 0.5 points", "三季度毛利率环比下降0.5个百分点", ["Q2"]),
+    ],
+)
+def test_a_basis_quarter(claim, paragraph, expected):
+    assert missing(claim, paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    ("claim", "paragraph", "expected"),
+    [
+        ("the plant restarted in April", "工厂于4月复产", []),
+        ("the plant restarted in June", "工厂于4月复产", ["June"]),
+        ("the plant restarted in April", "工厂于 4 月复产", []),
+        ("sales to the end of August", "1-8月销量", []),
+        ("sales to the end of December", "四季度销量", ["December"]),
+        ("talks resume on Wednesday", "Talks will resume on Wednesday.", []),
+        ("talks resume on Wednesday", "谈判将于周三恢复。", []),
+        ("talks resume on Friday", "Talks will resume on Wednesday.", ["Friday"]),
+        ("talks resume on Friday", "Talks will resume soon.", []),  # no weekday: no verdict
+        ("the council spent £8m last year", "It spent £8m last year.", []),
+        ("the council spent £8m two years ago", "It spent £8m last year.", ["two years ago"]),
+        ("前年资金闲置约30亿元", "去年资金闲置约30亿元", ["前年"]),
+        ("this year's budget", "本年预算", []),
+    ],
+)
+def test_months_weekdays_and_relative_times(claim, paragraph, expected):
+    assert missing(claim, paragraph) == expected
+
+
+def test_a_year_against_the_publication_year():
+    assert missing("sales rose last year", "2024年销量增长，今年有望持平", 2025) == []
+    assert missing("sales rose two years ago", "2024年销量增长，今年有望持平", 2025) == [
+        "two years ago"
+    ]
+    assert missing("sales rose this year", "2024年销量增长", 2025) == []  # no verdict
+    assert missing("sales rose this year", "预计全年销量增长，2027年翻番", 2025) == []
+
+
+# -- names ------------------------------------------------------------------------------------
+
+
+def test_a_name_is_written_with_a_capital():
+    cited = ["The council decided against asking the Anglia water company for an exemption."]
+    others = ["Severn Water supplies the county."]
+    assert foreign_names("It chose not to ask Anglia for an exemption.", cited, others) == []
+    assert foreign_names("It chose not to ask Severn Water.", cited, others) == ["Severn Water"]
+
+
+def test_a_statement_s_first_word_is_no_name_when_the_article_writes_it_small():
+    cited = ["The port handled 1.2 million containers, down from 1.5 million, Mr Lund said."]
+    others = ["Container Line Ltd runs the terminal."]
+    assert foreign_names("Container traffic fell to 1.2 million.", cited, others) == []
+    assert foreign_names("Passenger Ann Cole said it fell.", cited, [*others, "Ann Cole."]) == [
+        "Passenger Ann Cole"
+    ]
+
+
+def test_a_description_mentions_a_long_name():
+    cited = ["It was the third challenge to reach the country's highest court."]
+    others = ["The Supreme Court ruled on Thursday."]
+    assert foreign_names("It was the third case to reach the Supreme Court.", cited, others) == []
+
+
+def test_earlier_paragraphs_count_only_when_the_cited_one_refers_back():
+    near = ["Reporter Mia Lowe was on the scene."]
+    others: list[str] = []
+    told = ["Bus passenger Tom Reed said the engine cut out."]
+    assert foreign_names("Passenger Mia Lowe said the engine cut out.", told, others, None, near)
+    she = ["She said the engine cut out."]
+    assert foreign_names("Mia Lowe said the engine cut out.", she, others, None, near) == []
+    the_reporter = ["According to the reporter, the engine cut out."]
+    assert foreign_names("Reporter Mia Lowe said it cut out.", the_reporter, [], None, near) == []
+
+
+def test_a_figure_belongs_to_the_name_before_it():
+    paragraph = ["ToB业务收入5.2亿元，同比增长30.1%。华为渠道收入2.0亿元，同比下降12.5%。"]
+    faithful = "To-B revenue grew 30.1% to 520 million yuan, while Huawei-channel sales fell 12.5%."
+    swapped = "Huawei-channel sales grew 30.1% to 520 million yuan, while To-B revenue fell 12.5%."
+    assert swapped_figures(faithful, paragraph) == []
+    assert swapped_figures(swapped, paragraph)
+
+
+def test_a_figure_belongs_to_the_name_of_its_rank():
+    paragraph = ["茅台、五粮液和汾酒分别实现收入120亿、80亿和60亿元，同比增长12%、8%和20%。"]
+    assert (
+        swapped_figures(
+            "Maotai, Wuliangye and Fenjiu earned 12, 8 and 6 billion yuan.", [paragraph[0]]
+        )
+        == []
+    )
+    assert swapped_figures(
+        "Maotai, Fenjiu and Wuliangye earned 12, 8 and 6 billion yuan.", [paragraph[0]]
+    )
+
+
+def test_a_figure_shared_by_a_list_of_names():
+    paragraph = ["南京、上海和成都三大基地合计产能约20万吨，北京基地产能3万吨。"]
+    assert swapped_figures("Chengdu, Nanjing and Shanghai have 200,000 tonnes.", paragraph) == []
+    assert swapped_figures("Beijing has 200,000 tonnes, and Chengdu 30,000.", paragraph)
+
+
+def test_a_name_the_paragraph_does_not_show_is_left_alone():
+    # 宁德时代 has no pinyin link to CATL: its figure cannot be placed
+    paragraph = ["宁德时代营收增长22%，比亚迪营收增长40%。"]
+    assert swapped_figures("CATL grew 22% and BYD 40%.", paragraph) == []
+
+
+# -- polarity ---------------------------------------------------------------------------------
+
+
+def test_non_negates():
+    assert conflicts("The injuries are not life-threatening.", ["non life-threatening"]) == []
+    assert conflicts("The injuries are not life-threatening.", ["serious injuries"]) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("gross margin fell noticeably", "down"),
+        ("yields drifted higher", "up"),
+        ("收益率整体震荡下行", "down"),
+        ("reopened later than planned", "late"),
+        ("rates did not rise", None),  # negated
+        ("exports rose and imports fell", None),  # both
+    ],
+)
+def test_trend(text, side):
+    assert trend(text) == side
+
+
+def test_a_figure_the_paragraph_holds_keeps_its_own_rule():
+    # "rose 5%" ← 增长5%: the figure carries the direction, no trend clause
+    assert trend_clauses("Revenue rose 5%.", ["营收增长5%。"]) == []
+    # "down 50%" ← "risen by half": the paragraph has no such digit, the clause is compared
+    assert trend_clauses("Rates are down 50% since June.", ["Rates have risen by half."])
+
+
+def _support(texts: list[str], language: str, statement: str, cites: tuple[int, ...]) -> list:
+    article = Article.from_texts(texts, language=language)
+    brief = Brief(Viewpoint(statement, cites), (), "en", "t", "0")
+    return [f for f in run_checks(brief, article, ("support",)).findings if f.severity == "error"]
+
+
+def test_a_trend_without_a_figure_against_its_clause():
+    texts = ["报告期内原材料价格持续上涨，公司营业收入有所提升，但毛利率同比明显下降。"]
+    assert _support(texts, "zh", "Gross margin fell noticeably as costs rose.", (1,)) == []
+    (finding,) = _support(texts, "zh", "Gross margin rose noticeably as costs rose.", (1,))
+    assert "goes the other way" in finding.message
+
+
+def test_a_trend_in_english():
+    texts = ["The fountain was switched off after the water level in its tank dropped."]
+    ok = "The fountain was switched off when the water level dropped."
+    assert _support(texts, "en", ok, (1,)) == []
+    bad = "The fountain was switched off when the water level rose."
+    (finding,) = _support(texts, "en", bad, (1,))
+    assert "goes the other way" in finding.message
+
+
+def test_an_appended_clause_the_paragraph_does_not_hold():
+    texts = ["公司高级别智能驾驶域控制器产品已累计获得超过10家主流车企的项目定点。"]
+    scorer = SupportScorer(Article.from_texts(texts, language="zh"))
+    faithful = "Its smart-driving controllers have won projects at more than 10 carmakers."
+    assert scorer.unsupported_clauses(faithful, (1,)) == []
+    invented = faithful[:-1] + ", and regulators have opened an inquiry into its accounts."
+    assert scorer.unsupported_clauses(invented, (1,))
+    # who says it is no content; a clause of figures the paragraph holds points at it
+    attributed = faithful[:-1] + ", according to the company's own count of its customers."
+    assert scorer.unsupported_clauses(attributed, (1,)) == []
+
+
+def test_a_move_stated_the_other_way():
+    paragraph = ["分析师将目标价从120美元降至95美元，维持买入评级。"]
+    assert conflicts("She cut her target from 120 to 95 dollars.", paragraph) == []
+    assert conflicts("She lifted her target from 95 to 120 dollars.", paragraph)
+    english = ["The index fell to 48.6 from 50.2 in May."]
+    assert conflicts("The index slipped to 48.6 from 50.2.", english) == []
+    assert conflicts("The index climbed to 50.2 from 48.6.", english)
+
+
+@pytest.mark.parametrize(
+    ("claim", "paragraph", "expected"),
+    [
+        ("42 new cases on March 14", "3月14日0—24时，新增病例42例", []),
+        ("42 new cases on March 15", "3月14日0—24时，新增病例42例", ["15", "March 15"]),
+        ("it runs on 2 and 3 May and on 9 June", "It runs on 2 and 3 May and on 9 June.", []),
+        (
+            "it runs on 2 and 3 June and on 9 May",
+            "It runs on 2 and 3 May and on 9 June.",
+            ["2 June", "3 June", "9 May"],
+        ),
+        ("talks were held on May 14", "Talks were held on 14 May.", []),
+        ("talks were held on May 14", "Talks were held on 14 May and 16 June.", []),
+        ("talks were held on May 16", "Talks were held on 14 May and 16 June.", ["May 16"]),
+        ("in May 5% of sales", "5月销售额的5%", []),  # May 5% is no date
+    ],
+)
+def test_days_of_a_month(claim, paragraph, expected):
+    assert missing(claim, paragraph) == expected
