@@ -238,7 +238,8 @@ def test_a_move_stated_the_other_way():
     ("claim", "paragraph", "expected"),
     [
         ("42 new cases on March 14", "3月14日0—24时，新增病例42例", []),
-        ("42 new cases on March 15", "3月14日0—24时，新增病例42例", ["15", "March 15"]),
+        ("42 new cases on March 15", "3月14日0—24时，新增病例42例", ["15"]),
+        ("42 new cases on March 24", "3月14日0—24时，新增病例42例", ["March 24"]),
         ("it runs on 2 and 3 May and on 9 June", "It runs on 2 and 3 May and on 9 June.", []),
         (
             "it runs on 2 and 3 June and on 9 May",
@@ -253,3 +254,9 @@ def test_a_move_stated_the_other_way():
 )
 def test_days_of_a_month(claim, paragraph, expected):
     assert missing(claim, paragraph) == expected
+
+
+def test_a_chinese_comma_is_no_ranked_list():
+    # 南京，常州: a comma ends a clause as often as it joins a list; no verdict either way
+    paragraph = ["南京，常州两地分别实现收入5亿、3亿元。"]
+    assert swapped_figures("Changzhou earned 500 million and Nanjing 300 million.", paragraph) == []

@@ -333,6 +333,9 @@ _CLAUSE_START = re.compile(
 _PREPOSITION = re.compile(
     r"\b(?:in|at|of|from|for|to|by|on|with|into|across|near|than|like)\s+(?:the\s+)?$", re.I
 )
+# A list whose members a later list of figures follows rank by rank: 甲、乙和丙, "A, B and C"
+# (not 甲，乙: a Chinese comma ends a clause as often as it joins a list).
+_RANK_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|[、和及与])\s*")
 _NAME_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|[、，,]|[和及与])\s*")
 
 
@@ -384,7 +387,7 @@ def _bindings(
             and names_here[-1][0] < figs[0]
             and len(figs) % k == 0
             and all(
-                _NAME_LIST_GAP.fullmatch(text[x[1] : y[0]])
+                _RANK_LIST_GAP.fullmatch(text[x[1] : y[0]])
                 for x, y in zip(names_here, names_here[1:], strict=False)
             )
         )
