@@ -13,6 +13,7 @@ from .models import Article, Brief, CheckReport, Finding
 from .nlp.lang import LANGUAGES, detect_language, foreign_words
 from .nlp.names import earlier_speakers, foreign_names, speaker_named_earlier, swapped_figures
 from .nlp.numbers import missing_numbers, quantities
+from .nlp.periods import swapped_periods
 from .nlp.polarity import conflicts
 from .nlp.support import SupportScorer, is_passage
 
@@ -204,6 +205,8 @@ def check_numbers(brief: Brief, article: Article) -> list[Finding]:
             continue  # a quoted passage has its numbers by definition
         missing = missing_numbers(statement.text, texts, published)
         if not missing:
+            for swapped in swapped_periods(statement.text, texts)[:1]:
+                findings.append(Finding("numbers", where, swapped))
             continue
         there = list(dict.fromkeys(q.text for t in texts for q in quantities(t)))[:8]
         shown = ", ".join(there) if there else "none"

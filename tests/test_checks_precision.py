@@ -260,3 +260,15 @@ def test_a_chinese_comma_is_no_ranked_list():
     # 南京，常州: a comma ends a clause as often as it joins a list; no verdict either way
     paragraph = ["南京，常州两地分别实现收入5亿、3亿元。"]
     assert swapped_figures("Changzhou earned 500 million and Nanjing 300 million.", paragraph) == []
+
+
+def test_a_figure_stated_for_the_wrong_period():
+    from brieflow.nlp.periods import swapped_periods
+
+    paragraph = ["公司二季度营收60亿元。三季度单季营收68亿元，同比+33%。"]
+    assert swapped_periods("Third-quarter revenue was 6.8 billion yuan (+33%).", paragraph) == []
+    assert swapped_periods("Second-quarter revenue was 6.8 billion yuan (+33%).", paragraph)
+    # a figure compared across periods, or a period compared with, is left alone
+    compared = "Q3 revenue was 6.8 billion yuan, 0.8 billion more than in the second quarter."
+    assert swapped_periods(compared, paragraph) == []
+    assert swapped_periods("Revenue rose 33% from the second quarter.", paragraph) == []
