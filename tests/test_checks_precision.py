@@ -272,3 +272,15 @@ def test_a_figure_stated_for_the_wrong_period():
     compared = "Q3 revenue was 6.8 billion yuan, 0.8 billion more than in the second quarter."
     assert swapped_periods(compared, paragraph) == []
     assert swapped_periods("Revenue rose 33% from the second quarter.", paragraph) == []
+
+
+def test_the_speaker_of_the_sentence_a_quote_comes_from():
+    from brieflow.nlp.names import swapped_speaker
+
+    sentence = "咨询公司Harbor Lane创始人Lena Marsh表示，央行希望保持稳定，避免加剧市场波动。"
+    assert swapped_speaker("Lena Marsh said the bank wants to keep things steady.", sentence) == []
+    assert swapped_speaker("Powell said the bank wants to keep things steady.", sentence)
+    english = "Bus passenger Tom Reed said the engine cut out before the crash."
+    assert swapped_speaker("Passenger Tom Reed said the engine cut out.", english) == []
+    assert swapped_speaker("Passenger Mia Lowe said the engine cut out.", english)
+    assert swapped_speaker("Mia Lowe said the engine cut out.", "He said the engine cut out.") == []

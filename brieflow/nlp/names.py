@@ -220,6 +220,54 @@ def earlier_speakers(before: list[str]) -> list[str]:
     return []
 
 
+# Who says it, in a sentence: "Markit's Rob Dobson said", "according to reporter Sara Dumbell",
+# Julia Coronado表示, NAR首席经济学家Lawrence Yun在声明中表示 (a Latin name, then a verb of
+# saying).
+_ACCORDING = re.compile(
+    r"\baccording to (?:[a-z]+\s+){0,4}?(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)"
+)
+_ZH_SPEAKER = re.compile(
+    r"(?P<name>[A-Za-z][A-Za-z.'’ -]*[A-Za-z])[^，。；：,;:“”\"]{0,8}?"
+    r"(?:表示|称|指出|认为|说|透露|介绍|强调|预计|预测)"
+)
+_NOT_A_SPEAKER = frozenset(("he", "she", "it", "they", "i", "we", "mr", "mrs", "ms", "dr"))
+
+
+def speakers(sentence: str) -> list[tuple[str, list[str]]]:
+    """The people or bodies a sentence says are speaking, each with its distinctive words."""
+    out = []
+    for pattern in (_NAMED_SPEAKER, _ACCORDING, _ZH_SPEAKER):
+        for m in pattern.finditer(sentence):
+            name = m.group("name").strip()
+            if name.lower() in _NOT_A_SPEAKER:
+                continue
+            tokens = [t for _, ts in names(name) for t in ts]
+            if tokens:
+                out.append((name, tokens))
+    return out
+
+
+def swapped_speaker(statement: str, sentence: str) -> list[str]:
+    """The statement's speaker, where the paragraph sentence that says the most like it
+    (`sentence`) has another speaker, one the statement does not mention: "Bullard said
+    officials want to be steady captains" ← "Julia Coronado表示，美联储官员们希望做稳定的船长"."""
+    theirs = speakers(sentence)
+    if not theirs:
+        return []
+    out = []
+    for name, tokens in speakers(statement):
+        if any(_mentions(t, sentence) for t in tokens):
+            continue
+        own = {_bare(t) for t in tokens}
+        if any(
+            own & {_bare(t) for t in ts} or any(_mentions(t, statement) for t in ts)
+            for _, ts in theirs
+        ):
+            continue
+        out.append(f"credits {name}; the paragraph's speaker is {theirs[0][0]}")
+    return out
+
+
 def foreign_names(
     statement: str,
     cited: list[str],
