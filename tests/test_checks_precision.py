@@ -39,6 +39,9 @@ def missing(claim: str, paragraph: str, published: int | None = None) -> list[st
         ("profit more than doubled", "净利润同比+92.6%", ["doubled"]),
         ("profit nearly tripled", "净利润增长1.9倍", []),
         ("profit doubled", "净利润同比+112.6%", ["doubled"]),
+        # the verb too: "expects sales to double"
+        ("sales are expected to double by 2027", "预计2027年销量有望翻番", []),
+        ("sales are expected to double by 2027", "预计2027年销量增长50%", ["double"]),
     ],
 )
 def test_new_readings_of_a_paragraph(claim, paragraph, expected):
