@@ -11,8 +11,16 @@ from dataclasses import replace
 
 from .models import Article, Brief, CheckReport, Finding
 from .nlp.lang import LANGUAGES, detect_language, foreign_words
-from .nlp.names import earlier_speakers, foreign_names, speaker_named_earlier, swapped_figures
+from .nlp.names import (
+    earlier_speakers,
+    foreign_names,
+    speaker_named_earlier,
+    speakers,
+    swapped_figures,
+    swapped_speaker,
+)
 from .nlp.numbers import missing_numbers, quantities
+from .nlp.periods import swapped_periods
 from .nlp.polarity import conflicts
 from .nlp.support import SupportScorer, is_passage
 
@@ -150,6 +158,9 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
             ]
             rest = [st.text for w, st in brief.statements() if w != where]
             turned += swapped_figures(statement.text, texts, rest)
+            if speakers(statement.text) and not scorer.verbatim(statement.text, cites):
+                source = scorer.closest_sentence(statement.text, cites)
+                turned += swapped_speaker(statement.text, source) if source else []
         if turned:
             findings.append(
                 Finding(
@@ -204,6 +215,8 @@ def check_numbers(brief: Brief, article: Article) -> list[Finding]:
             continue  # a quoted passage has its numbers by definition
         missing = missing_numbers(statement.text, texts, published)
         if not missing:
+            for swapped in swapped_periods(statement.text, texts)[:1]:
+                findings.append(Finding("numbers", where, swapped))
             continue
         there = list(dict.fromkeys(q.text for t in texts for q in quantities(t)))[:8]
         shown = ", ".join(there) if there else "none"

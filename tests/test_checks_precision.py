@@ -39,6 +39,9 @@ def missing(claim: str, paragraph: str, published: int | None = None) -> list[st
         ("profit more than doubled", "净利润同比+92.6%", ["doubled"]),
         ("profit nearly tripled", "净利润增长1.9倍", []),
         ("profit doubled", "净利润同比+112.6%", ["doubled"]),
+        # the verb too: "expects sales to double"
+        ("sales are expected to double by 2027", "预计2027年销量有望翻番", []),
+        ("sales are expected to double by 2027", "预计2027年销量增长50%", ["double"]),
     ],
 )
 def test_new_readings_of_a_paragraph(claim, paragraph, expected):
@@ -238,7 +241,8 @@ def test_a_move_stated_the_other_way():
     ("claim", "paragraph", "expected"),
     [
         ("42 new cases on March 14", "3月14日0—24时，新增病例42例", []),
-        ("42 new cases on March 15", "3月14日0—24时，新增病例42例", ["15", "March 15"]),
+        ("42 new cases on March 15", "3月14日0—24时，新增病例42例", ["15"]),
+        ("42 new cases on March 24", "3月14日0—24时，新增病例42例", ["March 24"]),
         ("it runs on 2 and 3 May and on 9 June", "It runs on 2 and 3 May and on 9 June.", []),
         (
             "it runs on 2 and 3 June and on 9 May",
@@ -253,3 +257,33 @@ def test_a_move_stated_the_other_way():
 )
 def test_days_of_a_month(claim, paragraph, expected):
     assert missing(claim, paragraph) == expected
+
+
+def test_a_chinese_comma_is_no_ranked_list():
+    # 南京，常州: a comma ends a clause as often as it joins a list; no verdict either way
+    paragraph = ["南京，常州两地分别实现收入5亿、3亿元。"]
+    assert swapped_figures("Changzhou earned 500 million and Nanjing 300 million.", paragraph) == []
+
+
+def test_a_figure_stated_for_the_wrong_period():
+    from brieflow.nlp.periods import swapped_periods
+
+    paragraph = ["公司二季度营收60亿元。三季度单季营收68亿元，同比+33%。"]
+    assert swapped_periods("Third-quarter revenue was 6.8 billion yuan (+33%).", paragraph) == []
+    assert swapped_periods("Second-quarter revenue was 6.8 billion yuan (+33%).", paragraph)
+    # a figure compared across periods, or a period compared with, is left alone
+    compared = "Q3 revenue was 6.8 billion yuan, 0.8 billion more than in the second quarter."
+    assert swapped_periods(compared, paragraph) == []
+    assert swapped_periods("Revenue rose 33% from the second quarter.", paragraph) == []
+
+
+def test_the_speaker_of_the_sentence_a_quote_comes_from():
+    from brieflow.nlp.names import swapped_speaker
+
+    sentence = "咨询公司Harbor Lane创始人Lena Marsh表示，央行希望保持稳定，避免加剧市场波动。"
+    assert swapped_speaker("Lena Marsh said the bank wants to keep things steady.", sentence) == []
+    assert swapped_speaker("Powell said the bank wants to keep things steady.", sentence)
+    english = "Bus passenger Tom Reed said the engine cut out before the crash."
+    assert swapped_speaker("Passenger Tom Reed said the engine cut out.", english) == []
+    assert swapped_speaker("Passenger Mia Lowe said the engine cut out.", english)
+    assert swapped_speaker("Mia Lowe said the engine cut out.", "He said the engine cut out.") == []

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from .binding import bind
 from .words import stopwords
+
+if TYPE_CHECKING:
+    from .numbers import Quantity
 
 _CAPITALISED = re.compile(
     r"\b[A-Z][A-Za-z&'’.-]*[A-Za-z]\b(?:(?:[\s-]+|(?<=s)['’]\s+)[A-Z][A-Za-z&'’.-]*[A-Za-z]\b)*"
@@ -215,6 +220,54 @@ def earlier_speakers(before: list[str]) -> list[str]:
     return []
 
 
+# Who says it, in a sentence: "Markit's Rob Dobson said", "according to reporter Sara Dumbell",
+# Julia Coronado表示, NAR首席经济学家Lawrence Yun在声明中表示 (a Latin name, then a verb of
+# saying).
+_ACCORDING = re.compile(
+    r"\baccording to (?:[a-z]+\s+){0,4}?(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)"
+)
+_ZH_SPEAKER = re.compile(
+    r"(?P<name>[A-Za-z][A-Za-z.'’ -]*[A-Za-z])[^，。；：,;:“”\"]{0,8}?"
+    r"(?:表示|称|指出|认为|说|透露|介绍|强调|预计|预测)"
+)
+_NOT_A_SPEAKER = frozenset(("he", "she", "it", "they", "i", "we", "mr", "mrs", "ms", "dr"))
+
+
+def speakers(sentence: str) -> list[tuple[str, list[str]]]:
+    """The people or bodies a sentence says are speaking, each with its distinctive words."""
+    out = []
+    for pattern in (_NAMED_SPEAKER, _ACCORDING, _ZH_SPEAKER):
+        for m in pattern.finditer(sentence):
+            name = m.group("name").strip()
+            if name.lower() in _NOT_A_SPEAKER:
+                continue
+            tokens = [t for _, ts in names(name) for t in ts]
+            if tokens:
+                out.append((name, tokens))
+    return out
+
+
+def swapped_speaker(statement: str, sentence: str) -> list[str]:
+    """The statement's speaker, where the paragraph sentence that says the most like it
+    (`sentence`) has another speaker, one the statement does not mention: "Bullard said
+    officials want to be steady captains" ← "Julia Coronado表示，美联储官员们希望做稳定的船长"."""
+    theirs = speakers(sentence)
+    if not theirs:
+        return []
+    out = []
+    for name, tokens in speakers(statement):
+        if any(_mentions(t, sentence) for t in tokens):
+            continue
+        own = {_bare(t) for t in tokens}
+        if any(
+            own & {_bare(t) for t in ts} or any(_mentions(t, statement) for t in ts)
+            for _, ts in theirs
+        ):
+            continue
+        out.append(f"credits {name}; the paragraph's speaker is {theirs[0][0]}")
+    return out
+
+
 def foreign_names(
     statement: str,
     cited: list[str],
@@ -265,13 +318,9 @@ def foreign_names(
 #
 # "Xiaomi-customised products grew 60.8%, while To-B sales fell 58.5%" ← ToB产品…同比增长60.8%。
 # 小米定制产品…同比下降58.5%: every name and figure is in the paragraph, but each figure belongs
-# to the other name. A figure belongs to the nearest name before it in its sentence, or, when a
-# sentence lists its names first and then as many figures (or two, three rounds of them: 汾酒、竹
-# 叶青和杏花村酒分别实现收入64.64亿、1.15亿和2.04亿元，同比变动37%、-42%和11%), to the name of the
-# same rank. Only names found in the paragraph take part (a translation such as CATL ← 宁德时代
-# cannot be placed, and its figure is left alone).
-
-_SENTENCE_END = re.compile(r"[。；;！？!?\n]|\.(?=\s|$)")
+# to the other name (which figure belongs to which name: brieflow.nlp.binding). Only names found
+# in the paragraph take part (a translation such as CATL ← 宁德时代 cannot be placed, and its
+# figure is left alone).
 
 
 def _name_forms(name: str, tokens: list[str]) -> list[str]:
@@ -325,122 +374,6 @@ def _placed(name_forms: dict[str, list[str]], text: str) -> list[tuple[int, int,
     return sorted(set(out))
 
 
-_CLAUSE_START = re.compile(
-    r"(?:^|[.;:!?，；。]\s*|,\s*(?:and\s+|while\s+|but\s+)?|\s(?:while|but|and|whereas)\s+)"
-    r"(?:the\s+|its\s+|their\s+)?$",
-    re.IGNORECASE,
-)
-_PREPOSITION = re.compile(
-    r"\b(?:in|at|of|from|for|to|by|on|with|into|across|near|than|like)\s+(?:the\s+)?$", re.I
-)
-_NAME_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|[、，,]|[和及与])\s*")
-
-
-def _merge(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, frozenset[str]]]:
-    """Mentions at overlapping places as one (汾酒 is both "Fenjiu" and "Shanxi Fenjiu")."""
-    out: list[tuple[int, int, frozenset[str]]] = []
-    for a, b, n in sorted(mentions):
-        if out and a < out[-1][1]:
-            pa, pb, ns = out[-1]
-            out[-1] = (pa, max(pb, b), ns | {n})
-        else:
-            out.append((a, b, frozenset([n])))
-    return out
-
-
-def _bindings(
-    text: str, mentions: list[tuple[int, int, str]], *, subjects: bool = False
-) -> list[tuple[object, frozenset[str]]]:
-    """Each figure of `text` (a Quantity) with the names it belongs to: those named since the
-    figure before it in its sentence ("Nanjing, Changzhou and Foshan have 200,000"; "ToB产品销
-    售收入6.4亿元"), or the names of that figure when none is ("…, up 60.8%"); the name of the
-    same rank when a sentence lists its names first and then as many figures (or rounds of
-    them). Empty when no name comes before it. With `subjects` (a statement, whose grammar
-    is English) only a name that opens its clause owns a figure ("Beijing reported 22", not
-    "land in Foshan for 163 million", which "it" won)."""
-    from .numbers import located
-
-    norm, found = located(text, generous=bool(_HAN.search(text)))
-    if len(norm) != len(text):
-        return []  # offsets would not line up
-    merged = _merge(mentions)
-    if subjects:
-        merged = _subjects(text, merged)
-    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text) + 1]
-    out: list[tuple[object, frozenset[str]]] = []
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
-        names_here = [(a, b, n) for a, b, n in merged if lo <= a < hi]
-        every = [(s, e, q) for s, e, q in found if lo <= s < hi]
-        # amounts and shares; a bare small count or a score (2-1) belongs to no one in
-        # particular (it still ends the stretch of names before the next figure)
-        every = [(s, e, q) for s, e, q in every if not _ORDINAL_AFTER.match(text, e)]
-        every = [(s, e, q) for s, e, q in every if not _ORDINAL_BEFORE.search(text, 0, s)]
-        figs = [s for s, _, q in every if _bound(q)]
-        if not figs:
-            continue
-        k = len(names_here)
-        ranked = (
-            k >= 2
-            and names_here[-1][0] < figs[0]
-            and len(figs) % k == 0
-            and all(
-                _NAME_LIST_GAP.fullmatch(text[x[1] : y[0]])
-                for x, y in zip(names_here, names_here[1:], strict=False)
-            )
-        )
-        owners: frozenset[str] = frozenset()
-        last = lo
-        for s, e, q in every:
-            if not _bound(q):
-                continue  # a year, a small count: the stretch of names goes on
-            since = [ns for a, _, ns in names_here if last <= a < s]
-            if since:
-                owners = frozenset().union(*since)
-            elif subjects and (
-                _named_between(mentions, last, s) or _CLAUSE_BREAK.search(text, last, s)
-            ):
-                owners = frozenset()  # another clause, whose subject is not a name we know
-            last = e
-            if ranked:
-                out.append((q, names_here[figs.index(s) % k][2]))
-            else:
-                out.append((q, owners))
-    return out
-
-
-_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b|-year-old|届|次|名")
-_ORDINAL_BEFORE = re.compile(r"(?:第|No\.\s?|aged\s|[A-Z][a-z]+,\s)$")  # 第34届; "Hargreaves, 71,"
-_CLAUSE_BREAK = re.compile(r"[;；。]|,\s*(?:while|but|whereas|and)\b|\s(?:while|whereas)\s")
-
-
-def _named_between(mentions: list[tuple[int, int, str]], lo: int, hi: int) -> bool:
-    return any(lo <= a < hi for a, _, _ in mentions)
-
-
-def _subjects(
-    text: str, merged: list[tuple[int, int, frozenset[str]]]
-) -> list[tuple[int, int, frozenset[str]]]:
-    """The mentions that open their clause ("Beijing reported 22", "and the Fuxing edition
-    at 820 yuan"), with the rest of a list they open; not a list after a preposition ("land in
-    Shunde, Foshan, for 163 million": what "it" paid)."""
-    out = []
-    for i, (a, b, ns) in enumerate(merged):
-        j = i
-        while j > 0 and _NAME_LIST_GAP.fullmatch(text[merged[j - 1][1] : merged[j][0]]):
-            j -= 1
-        head = merged[j][0]
-        before = text[max(0, head - 16) : head]
-        if _PREPOSITION.search(before):
-            continue
-        if _CLAUSE_START.search(before) or j < i:
-            out.append((a, b, ns))
-    return out
-
-
-def _bound(q: object) -> bool:
-    return not q.exact and not (q.kind == "number" and not q.currency and q.value < 10)  # type: ignore[attr-defined]
-
-
 def swapped_figures(statement: str, cited: list[str], brief: list[str] | None = None) -> list[str]:
     """Figures of `statement` that it gives one name where every cited paragraph that holds
     the figure gives it another name. The names looked for in the paragraphs are the
@@ -478,20 +411,20 @@ def swapped_figures(statement: str, cited: list[str], brief: list[str] | None = 
     def spelt(ns: frozenset[str]) -> set[str]:
         return {f for n in ns for f in forms.get(n, [])}
 
-    mine = _bindings(statement, [(a, b, n) for a, b, n, _ in own], subjects=True)
-    theirs: list[tuple[object, frozenset[str]]] = []
+    mine = bind(statement, [(a, b, n) for a, b, n, _ in own], subjects=True)
+    theirs: list[tuple[Quantity, frozenset[str]]] = []
     seen: set[str] = set()
     for text in cited:
         where = _placed(forms, text)
         seen |= spelt(frozenset(n for _, _, n in where))
-        theirs += _bindings(text, where)
+        theirs += bind(text, where)
     out = []
     for q, names_of in mine:
         if not names_of or not spelt(names_of) & seen:
             continue  # no name, or one the paragraph cannot be seen to mention
-        owners = [ns for f, ns in theirs if matches(q, f)]  # type: ignore[arg-type]
+        owners = [ns for f, ns in theirs if matches(q, f)]
         if owners and all(ns and not (spelt(ns) & spelt(names_of)) for ns in owners):
             other = sorted(owners[0])[0]
             shown = sorted(names_of)[0]
-            out.append(f"gives {q.text} to {shown}; the paragraph gives it to {other}")  # type: ignore[attr-defined]
+            out.append(f"gives {q.text} to {shown}; the paragraph gives it to {other}")
     return out

@@ -655,8 +655,14 @@ def missing_numbers(
     days = dates(statement)
     if days:  # "on January 24" where the paragraph dates by day: 1月23日
         theirs = [q for p in paragraphs for q in dates(normalise(p))]
-        if theirs:
-            missing += [q for q in days if not any(matches(q, f) for f in theirs)]
+        said = {(q.value, q.text) for q in missing}
+        if theirs:  # a day the paragraph does not hold at all is named as a number already
+            missing += [
+                q
+                for q in days
+                if not any(matches(q, f) for f in theirs)
+                and not any(v == q.value % 100 and t in q.text for v, t in said)
+            ]
     bases = basis_periods(statement) if any(q.kind == "period" for q in missing) else set()
     if bases:  # "down 5% from the fourth quarter" ← 一季度…环比下降5%
         before = [q for p in paragraphs for q in previous_quarters(normalise(p))]

@@ -69,7 +69,9 @@ _POINT_AFTER = re.compile(r"(?:\s+a)?[\s-]+(?:percentage[\s-]+)?points?\b", re.I
 _EN_DENOMINATOR = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
 _EN_PERCENT_AFTER = re.compile(r"[\s-]*(?:percent|per\s?cent)\b", re.IGNORECASE)
 _EN_MULTIPLE = re.compile(
-    r"\b(?P<w>doubled|doubling|tripled|trebled|quadrupled|halved|twice(?=\s+(?:as|the|that|its|their)\b))\b"
+    r"\b(?P<w>doubled|doubling|tripled|trebled|quadrupled|halved|twice(?=\s+(?:as|the|that|its|their)\b)"
+    # the verb: "expects orders to double", "will halve"
+    r"|(?:(?<=\bto\s)|(?<=\bwill\s)|(?<=\bwould\s)|(?<=\bcould\s))(?:double|triple|treble|quadruple|halve))\b"
     r"|\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+(?:\.\d+)?)\s+times\b",
     re.IGNORECASE,
 )

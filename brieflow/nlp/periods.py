@@ -343,3 +343,56 @@ def dates(text: str) -> list[Quantity]:
         if 1 <= day <= 31:
             out.append(Quantity(m.group(0), float(month * 100 + day), "date", exact=True))
     return out
+
+
+# A figure stated for the wrong one of the paragraph's periods: "Second-quarter revenue was
+# 6.8 billion yuan" ← 三季度营收68亿元 where the paragraph names the second quarter elsewhere.
+# Which period a figure is for: brieflow.nlp.binding, periods standing for names. A figure
+# the statement compares across periods ("0.3 points faster than in the first half") and a
+# period it compares with (`basis_periods`) are left alone.
+_COMPARED_AFTER = re.compile(
+    r"[^,;.，；。]{0,40}?\b(?:than|from|over|compared|versus|vs|against|below|above)\b", re.I
+)
+
+
+def _period_mentions(text: str, *, statement: bool) -> list[tuple[int, int, str]]:
+    out = []
+    for p in periods(text):
+        if statement and _BASIS_BEFORE.search(text[max(0, p.start - 24) : p.start]):
+            continue
+        out.append((p.start, p.end, p.quantity.text + "\0" + str(int(p.quantity.value))))
+    return out
+
+
+def swapped_periods(statement: str, paragraphs: list[str]) -> list[str]:
+    """Figures the statement states for one period where every figure of the paragraphs
+    that matches it is stated for another."""
+    from .binding import bind
+    from .numbers import matches, normalise
+
+    text = normalise(statement)
+    mine = _period_mentions(text, statement=True)
+    if not mine:
+        return []
+    theirs = []
+    for p in paragraphs:
+        p = normalise(p)
+        theirs += bind(p, _period_mentions(p, statement=False))
+
+    def spans(names: frozenset[str]) -> set[str]:
+        return {n.split("\0")[1] for n in names}
+
+    out = []
+    claims = bind(text, mine)
+    for q, own in claims:
+        if not own:
+            continue
+        at = text.find(q.text)
+        if at >= 0 and _COMPARED_AFTER.match(text, at + len(q.text)):
+            continue
+        owners = [ns for f, ns in theirs if matches(q, f)]
+        if owners and all(ns and not (spans(ns) & spans(own)) for ns in owners):
+            mine_text = sorted(n.split("\0")[0] for n in own)[0]
+            there = sorted(n.split("\0")[0] for n in owners[0])[0]
+            out.append(f"{q.text} is for {mine_text} here, for {there} in the paragraph")
+    return out

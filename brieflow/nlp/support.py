@@ -32,6 +32,7 @@ CLAUSE_WORDS = 3  # content words a clause needs to be tested on its own
 CLAUSE_FLOOR = 0.20  # a clause written from another language, against its closest clause
 CLAUSE_FLOOR_SAME = 0.30  # in the article's language (scores run higher)
 CLAUSE_LEXICAL = 0.34  # share of a clause's words in the paragraphs that carries it
+SPEAKER_MATCH = 0.45  # the sentence a statement's quote comes from
 TREND_MATCH = 0.45  # a statement clause and the paragraph clause that says the same thing
 TREND_MARGIN = 0.08  # how much closer another clause (naming no trend) may be
 ANCHOR_BONUS = 0.08  # added × share of the statement's anchors found in the paragraph
@@ -183,6 +184,20 @@ class SupportScorer:
                 continue
             out.append(f"nothing in the paragraph says {clause!r} (score {score:.2f})")
         return out
+
+    def closest_sentence(self, text: str, cites: tuple[int, ...]) -> str | None:
+        """The sentence of the cited paragraphs that says the most like `text`, if one comes
+        near (SPEAKER_MATCH): where to look for who said it."""
+        from . import embeddings
+
+        sentences = [
+            s for n in cites for s in split_sentences(self._texts.get(n, ""), self.language)
+        ]
+        if not sentences:
+            return None
+        sims = embeddings.similarity([text], sentences)[0]
+        best = int(sims.argmax())
+        return sentences[best] if sims[best] >= SPEAKER_MATCH else None
 
     def turned_trends(self, text: str, cites: tuple[int, ...]) -> list[str]:
         """Clauses of `text` naming a trend (fell, 上升) whose closest clause in the cited
