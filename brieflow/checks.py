@@ -13,7 +13,7 @@ from .models import Article, Brief, CheckReport, Finding
 from .nlp.lang import LANGUAGES, detect_language, foreign_words
 from .nlp.names import earlier_speakers, foreign_names, speaker_named_earlier
 from .nlp.numbers import missing_numbers, quantities
-from .nlp.polarity import conflicts
+from .nlp.polarity import Readings, conflicts
 from .nlp.support import SupportScorer, is_passage
 
 MIN_GROUPS, MAX_GROUPS = 2, 4
@@ -124,10 +124,11 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
         scorer.prepare([st.text for _, st, _ in hard])
     findings = []
     numbers = article.numbers
+    readings = Readings()  # each cited paragraph read once for the whole brief
     for where, statement, cites in todo:
         # a statement that turns its paragraph around is not carried, whatever its score
         texts = [article.paragraph(c).text for c in cites]
-        turned = conflicts(statement.text, texts)
+        turned = conflicts(statement.text, texts, readings)
         if brief.language == "en":
             # who "the manager" or "he" is was said in the two paragraphs before, or for "the
             # 31-year-old added" by the nearest speaker named before (captions come between)

@@ -200,9 +200,38 @@ _SHOWN = {
 }
 
 
-def figure_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
+class Readings:
+    """What the rules read of cited paragraphs, kept while one brief is checked: a brief's
+    statements mostly cite the same few paragraphs, which are then read once (their figures,
+    which opposed words they use) rather than once per statement. One per brief, so nothing
+    outlives the article it was read from."""
+
+    def __init__(self) -> None:
+        self._figures: dict[str, tuple[Figure, ...]] = {}
+        self._found: dict[tuple[re.Pattern[str], str], bool] = {}
+
+    def figures(self, paragraph: str) -> tuple[Figure, ...]:
+        """`figures(paragraph, generous=True)`."""
+        got = self._figures.get(paragraph)
+        if got is None:
+            got = self._figures[paragraph] = tuple(figures(paragraph, generous=True))
+        return got
+
+    def says(self, pattern: re.Pattern[str], text: str) -> bool:
+        """Whether `pattern` occurs in `text`."""
+        key = (pattern, text)
+        got = self._found.get(key)
+        if got is None:
+            got = self._found[key] = pattern.search(text) is not None
+        return got
+
+
+def figure_conflicts(
+    statement: str, paragraphs: list[str], readings: Readings | None = None
+) -> list[str]:
     """Figures whose direction or result the cited paragraphs give the other way."""
-    found = [f for p in paragraphs for f in figures(p, generous=True)]
+    readings = readings or Readings()
+    found = [f for p in paragraphs for f in readings.figures(p)]
     out = []
     for claim in figures(statement):
         same = [f for f in found if matches(claim.quantity, f.quantity)]
@@ -313,9 +342,12 @@ _STATEMENT_NEGATION = re.compile(
 )
 
 
-def word_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
+def word_conflicts(
+    statement: str, paragraphs: list[str], readings: Readings | None = None
+) -> list[str]:
     """Opposed words: the statement uses one side where the cited paragraphs use only the
     other; and a negated statement whose paragraphs negate nothing."""
+    says = (readings or Readings()).says
     cited = "\n".join(paragraphs)
     out = []
     # "cut its target from 750 to 600": the statement's own figures (checked against the
@@ -327,20 +359,22 @@ def word_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
             continue
         for mine, theirs in ((one, other), (other, one)):
             m = mine.search(statement)
-            if m and theirs.search(cited) and not mine.search(cited):
+            if m and says(theirs, cited) and not says(mine, cited):
                 if not theirs.search(statement):
                     out.append(f"says {m.group(0)!r} where the paragraph says the opposite")
                 break
     neg = _STATEMENT_NEGATION.search(statement)
-    if neg and not (_NEGATION_EN.search(cited) or _NEGATION_ZH.search(cited)):
+    if neg and not (says(_NEGATION_EN, cited) or says(_NEGATION_ZH, cited)):
         out.append(f"says {neg.group(0)!r} where the paragraph negates nothing")
     return out
 
 
-def conflicts(statement: str, paragraphs: list[str]) -> list[str]:
-    """Every way the statement turns the cited paragraphs around (empty: none found)."""
+def conflicts(statement: str, paragraphs: list[str], readings: Readings | None = None) -> list[str]:
+    """Every way the statement turns the cited paragraphs around (empty: none found).
+    `readings`: one per brief, shared by its statements (see Readings)."""
+    readings = readings or Readings()
     return [
-        *figure_conflicts(statement, paragraphs),
+        *figure_conflicts(statement, paragraphs, readings),
         *from_to_conflicts(statement),
-        *word_conflicts(statement, paragraphs),
+        *word_conflicts(statement, paragraphs, readings),
     ]
