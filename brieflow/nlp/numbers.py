@@ -226,9 +226,17 @@ class Quantity:
     approx: str | None = None
 
 
+# Every number, citation mark and rewrite below needs a digit: most sentences of a brief have
+# none, and one quick search then spares the scans of much slower patterns.
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def normalise(text: str) -> str:
     """Full-width digits and signs as ASCII, citation marks removed."""
-    text = _CITATION.sub(" ", text.translate(_WIDE))
+    text = text.translate(_WIDE)
+    if not _ANY_DIGIT.search(text):
+        return text
+    text = _CITATION.sub(" ", text)
     return _SCALE_AFTER_MORE.sub("", _PLUS_PERCENT.sub("", text))
 
 
@@ -291,6 +299,8 @@ class _Found:
 
 
 def _digit_numbers(text: str) -> list[_Found]:
+    if not _ANY_DIGIT.search(text):
+        return []
     out = []
     for m in _NUMBER.finditer(text):
         scale = (m.group("scale") or "").lower()
@@ -301,7 +311,10 @@ def _digit_numbers(text: str) -> list[_Found]:
         if scale in ("m", "k") and not (pre or post):
             scale = ""  # "5m" is five metres as often as five million
         currency = _CURRENCY_WORDS.get(pre) or _CURRENCY_WORDS.get(post)
-        if _NAMED.search(text, 0, m.start()) and not (scale or m.group("unit") or currency):
+        # "X-" right before the number (or "X-\n", which `$` also ends): three characters back
+        # are enough, rather than a scan from the start of the text for every number
+        named = _NAMED.search(text, max(0, m.start() - 3), m.start())
+        if named and not (scale or m.group("unit") or currency):
             continue  # Covid-19, F-35: part of a name
         out.append(_Found(m.start(), m.end(), m.group("num"), scale, m.group("unit"), currency))
     _share_list_units(text, out)
