@@ -342,6 +342,49 @@ _STATEMENT_NEGATION = re.compile(
 )
 
 
+# A quick and exact pre-test for the opposed words: each alternative of a pattern begins,
+# after a \b or a lookbehind, with plain letters (win, victor, 高于), so a statement whose lower
+# case holds none of a pattern's heads cannot match it. Most statements hold none, and 26
+# regex scans of every statement cost more than the rest of the polarity rules.
+_HEAD = re.compile(r"(?:\\b|\(\?<!\[[^\]|]*\]\))*([^\\()\[\]{}|.?*+^$]+)")
+# Where splitting at "|" would not give the alternatives: a group, a class holding "|", "\|".
+_NESTED = re.compile(r"\((?!\?<!\[[^\]|]*\]\))|\[[^\]]*\||\\\|")
+# The only characters that IGNORECASE matches to an ASCII letter yet str.lower() does not turn
+# into it (İ ı ſ K): a statement holding one is searched with every pattern.
+_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _heads(pattern: str) -> tuple[str, ...] | None:
+    """The lower-case letters every match of each alternative of `pattern` starts with, or
+    None when an alternative has none (that pattern is always searched)."""
+    if _NESTED.search(pattern):
+        return None
+    out = []
+    for alternative in pattern.split("|"):
+        m = _HEAD.match(alternative)
+        if m is None:
+            return None
+        head = m.group(1)
+        if alternative[m.end() : m.end() + 1] in ("?", "*", "{"):
+            head = head[:-1]  # its last letter may be missing: "drop?" is "dro"
+        if not head.strip():
+            return None
+        out.append(head.lower())
+    return tuple(out)
+
+
+_HEADS = {p: _heads(p.pattern) for _, one, other in _COMPILED for p in (one, other)}
+
+
+def _search(pattern: re.Pattern[str], text: str, lower: str | None) -> re.Match[str] | None:
+    """`pattern.search(text)`, skipped when `lower` (text.lower(), or None: search anyway)
+    holds none of the pattern's heads."""
+    heads = _HEADS.get(pattern)
+    if lower is not None and heads is not None and not any(h in lower for h in heads):
+        return None
+    return pattern.search(text)
+
+
 def word_conflicts(
     statement: str, paragraphs: list[str], readings: Readings | None = None
 ) -> list[str]:
@@ -354,11 +397,12 @@ def word_conflicts(
     # paragraph by the numbers check) carry its verb, whatever else the paragraph raises
     moves = _from_to(statement)
     grounded = bool(moves) and all(said == went for said, went, _ in moves)
+    lower = None if _FOLDS.search(statement) else statement.lower()
     for name, one, other in _COMPILED:
         if grounded and name == "raise/cut":
             continue
         for mine, theirs in ((one, other), (other, one)):
-            m = mine.search(statement)
+            m = _search(mine, statement, lower)
             if m and says(theirs, cited) and not says(mine, cited):
                 if not theirs.search(statement):
                     out.append(f"says {m.group(0)!r} where the paragraph says the opposite")
