@@ -65,3 +65,27 @@ def test_readings_shared_across_statements_change_nothing() -> None:
         assert polarity.conflicts(statement, [paragraph], readings) == polarity.conflicts(
             statement, [paragraph]
         )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "营收13.52亿元，同比下滑9.8%，USD 5 and RMB3, HK$2.5bn, ٣٣ and 5٣, 1,234.5",
+        "US$5m, $40k, £3, ¥7, €8; 2018-2020 and F-35, Covid-19",
+        "",
+        "no digits",
+    ],
+)
+def test_number_scan_matches_the_full_scan(text: str) -> None:
+    from brieflow.nlp.numbers import _NUMBER, _number_matches
+
+    assert [m.span() for m in _number_matches(text)] == [m.span() for m in _NUMBER.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text", ["Sales rose 5%, but 3% fell; 7。8，但9", "up 5, but5 and , whereas6", "1\n2!3？4"]
+)
+def test_clause_start_from_the_marks_matches_the_scan(text: str) -> None:
+    ends = polarity._clause_ends(text)
+    for start in range(len(text) + 1):
+        assert polarity._clause_start(text, start, ends) == polarity._clause_start(text, start)

@@ -19,6 +19,7 @@ statement with no polar word, is left to the other checks.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .numbers import Quantity, located, matches
@@ -73,11 +74,22 @@ _CLAUSE = re.compile(r"[;；。!?！？\n]|,\s*(?:but|while|though|although|wher
 _WINDOW = 28  # characters before a figure searched for its cue
 
 
-def _clause_start(text: str, start: int) -> int:
+def _clause_start(text: str, start: int, ends: list[int] | None = None) -> int:
+    """Where the clause holding `start` begins. `ends`: where every clause mark of the whole
+    text ends (_clause_ends), so a text with many figures is scanned once, not once for each;
+    the same answer, but for a mark ending in a letter (", but") cut off right at `start`,
+    whose \\b holds only as a cut, which the scan of `text` up to `start` then makes."""
+    if ends is not None and not (start and text[start - 1].isascii() and text[start - 1].isalpha()):
+        i = bisect_right(ends, start)
+        return ends[i - 1] if i else 0
     cut = 0
     for m in _CLAUSE.finditer(text, 0, start):
         cut = m.end()
     return cut
+
+
+def _clause_ends(text: str) -> list[int]:
+    return [m.end() for m in _CLAUSE.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -111,8 +123,10 @@ def figures(text: str, *, generous: bool = False) -> list[Figure]:
     out: list[Figure] = []
     prev_end = 0
     prev: Figure | None = None
+    ends = _clause_ends(norm) if found else []
     for start, end, q in found:
-        lo = max(_clause_start(norm, start), prev_end, start - _WINDOW)
+        clause = _clause_start(norm, start, ends)
+        lo = max(clause, prev_end, start - _WINDOW)
         before = norm[lo:start]
         direction = _sign(norm, start)
         level = bool(_LEVEL.search(before))
@@ -126,9 +140,7 @@ def figures(text: str, *, generous: bool = False) -> list[Figure]:
                 direction = UP if (last.group("up") or last.group("zup")) else DOWN
             elif prev is not None and _is_list_gap(norm[prev_end:start]):
                 direction = prev.direction
-        results = list(
-            _PROFIT.finditer(norm[max(_clause_start(norm, start), start - _WINDOW) : start])
-        )
+        results = list(_PROFIT.finditer(norm[max(clause, start - _WINDOW) : start]))
         result = None
         if results:
             last = results[-1]
