@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from ..errors import EngineError, UnsupportedLanguage
 from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
@@ -285,7 +286,7 @@ class ExtractiveEngine:
         # Class-based tf-idf (each theme one class): a term weighs by how often this theme
         # uses it, against how often the whole article does, so a title names what sets the
         # theme apart rather than the article's subject or a word said once.
-        counts = [Counter(t for s in seg for t in s.terms) for seg, _ in selected]
+        counts = [Counter(chain.from_iterable(s.terms for s in seg)) for seg, _ in selected]
         total: Counter[str] = Counter()
         for c in counts:
             total.update(c)
