@@ -426,13 +426,22 @@ def _heads(pattern: str) -> tuple[str, ...] | None:
 
 
 _HEADS = {p: _heads(p.pattern) for _, one, other in _COMPILED for p in (one, other)}
+_ALL_HEADS = tuple(dict.fromkeys(h for heads in _HEADS.values() if heads for h in heads))
 
 
-def _search(pattern: re.Pattern[str], text: str, lower: str | None) -> re.Match[str] | None:
-    """`pattern.search(text)`, skipped when `lower` (text.lower(), or None: search anyway)
-    holds none of the pattern's heads."""
+def _heads_in(text: str) -> set[str] | None:
+    """The heads `text` holds (each looked for once), or None: search every pattern."""
+    if _FOLDS.search(text):
+        return None
+    lower = text.lower()
+    return {h for h in _ALL_HEADS if h in lower}
+
+
+def _search(pattern: re.Pattern[str], text: str, present: set[str] | None) -> re.Match[str] | None:
+    """`pattern.search(text)`, skipped when `present` (`_heads_in(text)`) holds none of the
+    pattern's heads."""
     heads = _HEADS.get(pattern)
-    if lower is not None and heads is not None and not any(h in lower for h in heads):
+    if present is not None and heads is not None and present.isdisjoint(heads):
         return None
     return pattern.search(text)
 
@@ -449,12 +458,12 @@ def word_conflicts(
     # paragraph by the numbers check) carry its verb, whatever else the paragraph raises
     moves = _from_to(statement)
     grounded = bool(moves) and all(said == went for said, went, _ in moves)
-    lower = None if _FOLDS.search(statement) else statement.lower()
+    present = _heads_in(statement)
     for name, one, other in _COMPILED:
         if grounded and name == "raise/cut":
             continue
         for mine, theirs in ((one, other), (other, one)):
-            m = _search(mine, statement, lower)
+            m = _search(mine, statement, present)
             if m and says(theirs, cited) and not says(mine, cited):
                 if not theirs.search(statement):
                     out.append(f"says {m.group(0)!r} where the paragraph says the opposite")
