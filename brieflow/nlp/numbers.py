@@ -230,11 +230,15 @@ class Quantity:
 # Every number, citation mark and rewrite below needs a digit: most sentences of a brief have
 # none, and one quick search then spares the scans of much slower patterns.
 _ANY_DIGIT = re.compile(r"\d")
+# The characters _WIDE rewrites: a text without any (most) is not translated, which costs a
+# dictionary lookup per character of a Chinese text.
+_ANY_WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDE) + "]")
 
 
 def normalise(text: str) -> str:
     """Full-width digits and signs as ASCII, citation marks removed."""
-    text = text.translate(_WIDE)
+    if _ANY_WIDE.search(text):
+        text = text.translate(_WIDE)
     if not _ANY_DIGIT.search(text):
         return text
     text = _CITATION.sub(" ", text)
