@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 from .numbers import Quantity, located, matches
 
@@ -118,12 +116,9 @@ _BASIS_ZH = re.compile(
 )
 
 
-def figures(text: str, *, generous: bool = False, readings: Readings | None = None) -> list[Figure]:
+def figures(text: str, *, generous: bool = False) -> list[Figure]:
     """The digit figures of `text`, each with its direction (rose, 降, -) and result (profit,
-    亏损); a member of a list without a cue of its own takes the cue of the member before.
-    `readings` remembers what the words before a figure say for the brief being checked: a
-    statement's figures mostly stand after the same words as in its paragraph."""
-    read = readings.read if readings is not None else _call
+    亏损); a member of a list without a cue of its own takes the cue of the member before."""
     norm, found = located(text, generous=generous)
     out: list[Figure] = []
     prev_end = 0
@@ -134,17 +129,22 @@ def figures(text: str, *, generous: bool = False, readings: Readings | None = No
         lo = max(clause, prev_end, start - _WINDOW)
         before = norm[lo:start]
         direction = _sign(norm, start)
-        level = read(_is_level, before)
+        level = bool(_LEVEL.search(before))
         after = _CUE_AFTER.match(norm[end : end + 40])
         if direction is None and after:  # a 3.5% rise, 3.3 points lower than in Q3
             direction = UP if after.group("up") else DOWN
         if direction is None and not level:
-            cue = read(_last_cue, before)
-            if cue is not None:
-                direction = cue
+            cues = list(_CUE_BEFORE.finditer(before))
+            if cues:
+                last = cues[-1]
+                direction = UP if (last.group("up") or last.group("zup")) else DOWN
             elif prev is not None and _is_list_gap(norm[prev_end:start]):
                 direction = prev.direction
-        result = read(_last_result, norm[max(clause, start - _WINDOW) : start])
+        results = list(_PROFIT.finditer(norm[max(clause, start - _WINDOW) : start]))
+        result = None
+        if results:
+            last = results[-1]
+            result = PROFIT if (last.group("profit") or last.group("zprofit")) else LOSS
         fig = Figure(
             q,
             start,
@@ -155,36 +155,6 @@ def figures(text: str, *, generous: bool = False, readings: Readings | None = No
         out.append(fig)
         prev, prev_end = fig, end
     return out
-
-
-def _is_level(before: str) -> bool:
-    """The words before a figure give it as a level (to, at, 为, 达), not a change."""
-    return bool(_LEVEL.search(before))
-
-
-def _last_cue(before: str) -> str | None:
-    """UP or DOWN as the last cue word of `before` says, or None."""
-    cues = list(_CUE_BEFORE.finditer(before))
-    if not cues:
-        return None
-    last = cues[-1]
-    return UP if (last.group("up") or last.group("zup")) else DOWN
-
-
-def _last_result(before: str) -> str | None:
-    """PROFIT or LOSS as the last result word of `before` says, or None."""
-    results = list(_PROFIT.finditer(before))
-    if not results:
-        return None
-    last = results[-1]
-    return PROFIT if (last.group("profit") or last.group("zprofit")) else LOSS
-
-
-_T = TypeVar("_T")
-
-
-def _call(fn: Callable[[str], _T], text: str) -> _T:
-    return fn(text)
 
 
 _LIST_GAP = re.compile(r"\s*(?:[,，、/／]|and|和|及)\s*", re.IGNORECASE)
@@ -251,22 +221,12 @@ class Readings:
     def __init__(self) -> None:
         self._figures: dict[str, tuple[Figure, ...]] = {}
         self._found: dict[tuple[re.Pattern[str], str], bool] = {}
-        self._read: dict[tuple[Callable[[str], Any], str], Any] = {}
 
     def figures(self, paragraph: str) -> tuple[Figure, ...]:
         """`figures(paragraph, generous=True)`."""
         got = self._figures.get(paragraph)
         if got is None:
-            got = tuple(figures(paragraph, generous=True, readings=self))
-            self._figures[paragraph] = got
-        return got
-
-    def read(self, fn: Callable[[str], _T], text: str) -> _T:
-        """`fn(text)`, for a pure `fn` of a few words around a figure."""
-        key = (fn, text)
-        if key in self._read:
-            return self._read[key]  # type: ignore[no-any-return]
-        got = self._read[key] = fn(text)
+            got = self._figures[paragraph] = tuple(figures(paragraph, generous=True))
         return got
 
     def says(self, pattern: re.Pattern[str], text: str) -> bool:
@@ -285,7 +245,7 @@ def figure_conflicts(
     readings = readings or Readings()
     found = [f for p in paragraphs for f in readings.figures(p)]
     out = []
-    for claim in figures(statement, readings=readings):
+    for claim in figures(statement):
         same = [f for f in found if matches(claim.quantity, f.quantity)]
         if not same:
             continue  # the numbers check speaks for a figure the paragraphs do not hold
