@@ -21,7 +21,7 @@ from .nlp.names import (
 )
 from .nlp.numbers import missing_numbers, quantities
 from .nlp.periods import swapped_periods
-from .nlp.polarity import conflicts
+from .nlp.polarity import Readings, conflicts
 from .nlp.support import SupportScorer, is_passage
 
 MIN_GROUPS, MAX_GROUPS = 2, 4
@@ -132,10 +132,11 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
         scorer.prepare([st.text for _, st, _ in hard])
     findings = []
     numbers = article.numbers
+    readings = Readings()  # each cited paragraph read once for the whole brief
     for where, statement, cites in todo:
         # a statement that turns its paragraph around is not carried, whatever its score
         texts = [article.paragraph(c).text for c in cites]
-        turned = conflicts(statement.text, texts)
+        turned = conflicts(statement.text, texts, readings)
         if not scorer.verbatim(statement.text, cites):  # a passage cannot turn itself around
             turned += scorer.turned_trends(statement.text, cites)
         if brief.language == "en":

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from ..errors import EngineError, UnsupportedLanguage
 from ..models import Article, Brief, KeyPoint, Theme, Viewpoint
@@ -201,18 +202,19 @@ class ExtractiveEngine:
         """The article's sentences with their terms and TF-IDF vectors (no state is kept on
         the engine, so one engine can brief in several threads at once)."""
         w = self.weights
+        dependent = _DEPENDENT[language].match
         out: list[Sentence] = []
         for paragraph in article.paragraphs:
             texts = split_sentences(paragraph.text, language)
             prank = out[-1].paragraph_rank + 1 if out else 0
             for k, text in enumerate(texts):
                 terms = words(text, language)
-                chars = len("".join(text.split()))
+                pieces = text.split()  # once, for both sizes
+                chars = sum(map(len, pieces))
                 if language == "zh":
                     fits = w.min_chars_zh <= chars <= w.max_chars_zh
                 else:
-                    size = len(text.split())
-                    fits = w.min_words_en <= size <= w.max_words_en
+                    fits = w.min_words_en <= len(pieces) <= w.max_words_en
                 out.append(
                     Sentence(
                         len(out),
@@ -223,7 +225,7 @@ class ExtractiveEngine:
                         k,
                         prank,
                         fits=fits and bool(terms),
-                        dependent=_DEPENDENT[language].match(text) is not None,
+                        dependent=dependent(text) is not None,
                         figures=len(_DIGIT.findall(text)) / max(1, chars),
                     )
                 )
@@ -331,7 +333,7 @@ class ExtractiveEngine:
         # Class-based tf-idf (each theme one class): a term weighs by how often this theme
         # uses it, against how often the whole article does, so a title names what sets the
         # theme apart rather than the article's subject or a word said once.
-        counts = [Counter(t for s in seg for t in s.terms) for seg, _ in selected]
+        counts = [Counter(chain.from_iterable(s.terms for s in seg)) for seg, _ in selected]
         total: Counter[str] = Counter()
         for c in counts:
             total.update(c)
@@ -479,11 +481,14 @@ def _segment(sentences: list[Sentence], k: int) -> list[list[Sentence]]:
     vectors = [u[0].vector if len(u) == 1 else centroid(s.vector for s in u) for u in units]
     gaps = sorted((similarity, i) for i, similarity in enumerate(_gaps(vectors), start=1))
     min_size = 2 if len(sentences) >= 2 * k else 1
+    before = [0]  # before[i]: how many sentences units[:i] hold, so a theme's size is a difference
+    for u in units:
+        before.append(before[-1] + len(u))
     cuts: list[int] = []
     for _, i in gaps:
         trial = sorted(cuts + [i])
         bounds = [0, *trial, len(units)]
-        sizes = [sum(len(u) for u in units[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+        sizes = [before[b] - before[a] for a, b in zip(bounds, bounds[1:], strict=False)]
         if min(sizes) >= min_size:
             cuts = trial
         if len(cuts) == k - 1:

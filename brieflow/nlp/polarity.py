@@ -22,6 +22,7 @@ statement with no polar word, is left to the other checks.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .numbers import Quantity, located, matches
@@ -76,11 +77,22 @@ _CLAUSE = re.compile(r"[;；。!?！？\n]|,\s*(?:but|while|though|although|wher
 _WINDOW = 28  # characters before a figure searched for its cue
 
 
-def _clause_start(text: str, start: int) -> int:
+def _clause_start(text: str, start: int, ends: list[int] | None = None) -> int:
+    """Where the clause holding `start` begins. `ends`: where every clause mark of the whole
+    text ends (_clause_ends), so a text with many figures is scanned once, not once for each;
+    the same answer, but for a mark ending in a letter (", but") cut off right at `start`,
+    whose \\b holds only as a cut, which the scan of `text` up to `start` then makes."""
+    if ends is not None and not (start and text[start - 1].isascii() and text[start - 1].isalpha()):
+        i = bisect_right(ends, start)
+        return ends[i - 1] if i else 0
     cut = 0
     for m in _CLAUSE.finditer(text, 0, start):
         cut = m.end()
     return cut
+
+
+def _clause_ends(text: str) -> list[int]:
+    return [m.end() for m in _CLAUSE.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -114,8 +126,10 @@ def figures(text: str, *, generous: bool = False) -> list[Figure]:
     out: list[Figure] = []
     prev_end = 0
     prev: Figure | None = None
+    ends = _clause_ends(norm) if found else []
     for start, end, q in found:
-        lo = max(_clause_start(norm, start), prev_end, start - _WINDOW)
+        clause = _clause_start(norm, start, ends)
+        lo = max(clause, prev_end, start - _WINDOW)
         before = norm[lo:start]
         direction = _sign(norm, start)
         level = bool(_LEVEL.search(before))
@@ -129,9 +143,7 @@ def figures(text: str, *, generous: bool = False) -> list[Figure]:
                 direction = UP if (last.group("up") or last.group("zup")) else DOWN
             elif prev is not None and _is_list_gap(norm[prev_end:start]):
                 direction = prev.direction
-        results = list(
-            _PROFIT.finditer(norm[max(_clause_start(norm, start), start - _WINDOW) : start])
-        )
+        results = list(_PROFIT.finditer(norm[max(clause, start - _WINDOW) : start]))
         result = None
         if results:
             last = results[-1]
@@ -203,9 +215,38 @@ _SHOWN = {
 }
 
 
-def figure_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
+class Readings:
+    """What the rules read of cited paragraphs, kept while one brief is checked: a brief's
+    statements mostly cite the same few paragraphs, which are then read once (their figures,
+    which opposed words they use) rather than once per statement. One per brief, so nothing
+    outlives the article it was read from."""
+
+    def __init__(self) -> None:
+        self._figures: dict[str, tuple[Figure, ...]] = {}
+        self._found: dict[tuple[re.Pattern[str], str], bool] = {}
+
+    def figures(self, paragraph: str) -> tuple[Figure, ...]:
+        """`figures(paragraph, generous=True)`."""
+        got = self._figures.get(paragraph)
+        if got is None:
+            got = self._figures[paragraph] = tuple(figures(paragraph, generous=True))
+        return got
+
+    def says(self, pattern: re.Pattern[str], text: str) -> bool:
+        """Whether `pattern` occurs in `text`."""
+        key = (pattern, text)
+        got = self._found.get(key)
+        if got is None:
+            got = self._found[key] = pattern.search(text) is not None
+        return got
+
+
+def figure_conflicts(
+    statement: str, paragraphs: list[str], readings: Readings | None = None
+) -> list[str]:
     """Figures whose direction or result the cited paragraphs give the other way."""
-    found = [f for p in paragraphs for f in figures(p, generous=True)]
+    readings = readings or Readings()
+    found = [f for p in paragraphs for f in readings.figures(p)]
     out = []
     for claim in figures(statement):
         same = [f for f in found if matches(claim.quantity, f.quantity)]
@@ -359,37 +400,95 @@ _STATEMENT_NEGATION = re.compile(
 )
 
 
-def word_conflicts(statement: str, paragraphs: list[str]) -> list[str]:
+# A quick and exact pre-test for the opposed words: each alternative of a pattern begins,
+# after a \b or a lookbehind, with plain letters (win, victor, 高于), so a statement whose lower
+# case holds none of a pattern's heads cannot match it. Most statements hold none, and 26
+# regex scans of every statement cost more than the rest of the polarity rules.
+_HEAD = re.compile(r"(?:\\b|\(\?<!\[[^\]|]*\]\))*([^\\()\[\]{}|.?*+^$]+)")
+# Where splitting at "|" would not give the alternatives: a group, a class holding "|", "\|".
+_NESTED = re.compile(r"\((?!\?<!\[[^\]|]*\]\))|\[[^\]]*\||\\\|")
+# The only characters that IGNORECASE matches to an ASCII letter yet str.lower() does not turn
+# into it (İ ı ſ K): a statement holding one is searched with every pattern.
+_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _heads(pattern: str) -> tuple[str, ...] | None:
+    """The lower-case letters every match of each alternative of `pattern` starts with, or
+    None when an alternative has none (that pattern is always searched)."""
+    if _NESTED.search(pattern):
+        return None
+    out = []
+    for alternative in pattern.split("|"):
+        m = _HEAD.match(alternative)
+        if m is None:
+            return None
+        head = m.group(1)
+        if alternative[m.end() : m.end() + 1] in ("?", "*", "{"):
+            head = head[:-1]  # its last letter may be missing: "drop?" is "dro"
+        if not head.strip():
+            return None
+        out.append(head.lower())
+    return tuple(out)
+
+
+_HEADS = {p: _heads(p.pattern) for _, one, other in _COMPILED for p in (one, other)}
+_ALL_HEADS = tuple(dict.fromkeys(h for heads in _HEADS.values() if heads for h in heads))
+
+
+def _heads_in(text: str) -> set[str] | None:
+    """The heads `text` holds (each looked for once), or None: search every pattern."""
+    if _FOLDS.search(text):
+        return None
+    lower = text.lower()
+    return {h for h in _ALL_HEADS if h in lower}
+
+
+def _search(pattern: re.Pattern[str], text: str, present: set[str] | None) -> re.Match[str] | None:
+    """`pattern.search(text)`, skipped when `present` (`_heads_in(text)`) holds none of the
+    pattern's heads."""
+    heads = _HEADS.get(pattern)
+    if present is not None and heads is not None and present.isdisjoint(heads):
+        return None
+    return pattern.search(text)
+
+
+def word_conflicts(
+    statement: str, paragraphs: list[str], readings: Readings | None = None
+) -> list[str]:
     """Opposed words: the statement uses one side where the cited paragraphs use only the
     other; and a negated statement whose paragraphs negate nothing."""
+    says = (readings or Readings()).says
     cited = "\n".join(paragraphs)
     out = []
     # "cut its target from 750 to 600": the statement's own figures (checked against the
     # paragraph by the numbers check) carry its verb, whatever else the paragraph raises
     moves = _from_to(statement)
     grounded = bool(moves) and all(said == went for said, went, _ in moves)
+    present = _heads_in(statement)
     for name, one, other in _COMPILED:
         if grounded and name == "raise/cut":
             continue
         for mine, theirs in ((one, other), (other, one)):
-            m = mine.search(statement)
-            if m and theirs.search(cited) and not mine.search(cited):
+            m = _search(mine, statement, present)
+            if m and says(theirs, cited) and not says(mine, cited):
                 if not theirs.search(statement):
                     out.append(f"says {m.group(0)!r} where the paragraph says the opposite")
                 break
     neg = _STATEMENT_NEGATION.search(statement)
-    if neg and not (_NEGATION_EN.search(cited) or _NEGATION_ZH.search(cited)):
+    if neg and not (says(_NEGATION_EN, cited) or says(_NEGATION_ZH, cited)):
         out.append(f"says {neg.group(0)!r} where the paragraph negates nothing")
     return out
 
 
-def conflicts(statement: str, paragraphs: list[str]) -> list[str]:
-    """Every way the statement turns the cited paragraphs around (empty: none found)."""
+def conflicts(statement: str, paragraphs: list[str], readings: Readings | None = None) -> list[str]:
+    """Every way the statement turns the cited paragraphs around (empty: none found).
+    `readings`: one per brief, shared by its statements (see Readings)."""
+    readings = readings or Readings()
     return [
-        *figure_conflicts(statement, paragraphs),
+        *figure_conflicts(statement, paragraphs, readings),
         *from_to_conflicts(statement),
         *reversed_moves(statement, paragraphs),
-        *word_conflicts(statement, paragraphs),
+        *word_conflicts(statement, paragraphs, readings),
     ]
 
 

@@ -30,6 +30,11 @@ _ABBREVIATIONS = _BEFORE_NAME | frozenset(
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+# Compiled once here rather than looked up in re's cache for every sentence.
+_CONTENT = re.compile(r"[\w\u4e00-\u9fff]")
+_STARTS_SENTENCE = re.compile(r"(?:The|A|An|It|He|She|They|We|I|But|In|On|This|That|[\"“])\b")
+_STARTS_SENTENCE_UNQUOTED = re.compile(r"(?:The|A|An|It|He|She|They|We|I|But|In|On|This|That)\b")
+_INITIALS_BEFORE = re.compile(r"[A-Za-z]\.[A-Za-z]$")
 
 
 def split_sentences(text: str, language: str) -> list[str]:
@@ -52,14 +57,14 @@ def _split_zh(text: str) -> list[str]:
         start = end
     if start < len(text):
         rest = text[start:]
-        if out and not re.search(r"[\w\u4e00-\u9fff]", rest):
+        if out and not _CONTENT.search(rest):
             out[-1] += rest
         else:
             out.append(rest)
     # Merge fragments with no content (e.g. a lone closing quote).
     merged: list[str] = []
     for s in out:
-        if merged and not re.search(r"[\w\u4e00-\u9fff]", s):
+        if merged and not _CONTENT.search(s):
             merged[-1] += s
         else:
             merged.append(s)
@@ -101,9 +106,7 @@ def _is_boundary(text: str, mark: int, end: int) -> bool:
         return False
     if word in _ABBREVIATIONS:
         # "U.S." / "Inc." can end a sentence; they do when a sentence-like start follows.
-        return bool(
-            re.match(r"(?:The|A|An|It|He|She|They|We|I|But|In|On|This|That|[\"“])\b", following)
-        )
-    if re.search(r"[A-Za-z]\.[A-Za-z]$", before):
-        return bool(re.match(r"(?:The|A|An|It|He|She|They|We|I|But|In|On|This|That)\b", following))
+        return bool(_STARTS_SENTENCE.match(following))
+    if _INITIALS_BEFORE.search(before):
+        return bool(_STARTS_SENTENCE_UNQUOTED.match(following))
     return True
