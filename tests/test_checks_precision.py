@@ -287,3 +287,11 @@ def test_the_speaker_of_the_sentence_a_quote_comes_from():
     assert swapped_speaker("Passenger Tom Reed said the engine cut out.", english) == []
     assert swapped_speaker("Passenger Mia Lowe said the engine cut out.", english)
     assert swapped_speaker("Mia Lowe said the engine cut out.", "He said the engine cut out.") == []
+
+
+def test_a_figure_stands_for_the_closest_of_the_paragraph():
+    paragraph = ["全年收入同比增长15.2%；四季度吨净利环比下降约15%。"]
+    assert (
+        conflicts("Q4 profit per tonne was roughly 15% lower quarter on quarter.", paragraph) == []
+    )
+    assert conflicts("Q4 profit per tonne was roughly 15% higher quarter on quarter.", paragraph)
