@@ -295,3 +295,11 @@ def test_a_figure_stands_for_the_closest_of_the_paragraph():
         conflicts("Q4 profit per tonne was roughly 15% lower quarter on quarter.", paragraph) == []
     )
     assert conflicts("Q4 profit per tonne was roughly 15% higher quarter on quarter.", paragraph)
+
+
+def test_markets_own_figures_like_names():
+    paragraph = ["内销收入12.4亿元，同比增长8.5%；外销收入6.2亿元，同比下降3.1%。"]
+    faithful = "Domestic sales grew 8.5% to 1.24 billion yuan, while overseas sales fell 3.1%."
+    swapped = "Overseas sales grew 8.5% to 1.24 billion yuan, while domestic sales fell 3.1%."
+    assert swapped_figures(faithful, paragraph) == []
+    assert swapped_figures(swapped, paragraph)
