@@ -71,7 +71,8 @@ def test_a_basis_quarter(claim, paragraph, expected):
         ("the plant restarted in June", "工厂于4月复产", ["June"]),
         ("the plant restarted in April", "工厂于 4 月复产", []),
         ("sales to the end of August", "1-8月销量", []),
-        ("sales to the end of December", "四季度销量", ["December"]),
+        ("debt at the end of March", "一季度末负债", []),
+        ("sales to the end of December", "前三季度销量", ["December"]),
         ("talks resume on Wednesday", "Talks will resume on Wednesday.", []),
         ("talks resume on Wednesday", "谈判将于周三恢复。", []),
         ("talks resume on Friday", "Talks will resume on Wednesday.", ["Friday"]),
@@ -80,6 +81,9 @@ def test_a_basis_quarter(claim, paragraph, expected):
         ("the council spent £8m two years ago", "It spent £8m last year.", ["two years ago"]),
         ("前年资金闲置约30亿元", "去年资金闲置约30亿元", ["前年"]),
         ("this year's budget", "本年预算", []),
+        # 同比 is against a year before, whatever else the paragraph dates
+        ("sales this year rose 10% from a year earlier", "今年销量同比增长10%", []),
+        ("sales rose 10% from two years earlier", "今年销量同比增长10%", ["two years earlier"]),
     ],
 )
 def test_months_weekdays_and_relative_times(claim, paragraph, expected):
