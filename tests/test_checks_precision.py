@@ -254,6 +254,9 @@ def test_a_move_stated_the_other_way():
             ["2 June", "3 June", "9 May"],
         ),
         ("talks were held on May 14", "Talks were held on 14 May.", []),
+        ("the fair runs from February 5-7", "展会于2月5日-7日举行", []),
+        ("the fair runs from February 5-7", "展会于2月5-7日举行", []),
+        ("the fair runs from February 5-8", "展会于2月5-7日举行", ["8"]),
         ("talks were held on May 14", "Talks were held on 14 May and 16 June.", []),
         ("talks were held on May 16", "Talks were held on 14 May and 16 June.", ["May 16"]),
         ("in May 5% of sales", "5月销售额的5%", []),  # May 5% is no date

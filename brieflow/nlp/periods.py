@@ -331,7 +331,10 @@ _EN_DATE = re.compile(
     r"|\b" + _DAY_LIST.replace("days", "days2") + r"\s+(?P<m2>" + _MONTH + r")\b",
     re.IGNORECASE,
 )
-_ZH_DATE = re.compile(r"(?P<m>1[0-2]|0?[1-9])\s?月\s?(?P<d>[1-3]?\d)\s?[日号]")
+_ZH_DATE = re.compile(
+    r"(?P<m>1[0-2]|0?[1-9])\s?月\s?(?P<d>[1-3]?\d)\s?(?:[日号]\s?)?"
+    r"(?:[-—–~～至到]\s?(?P<d2>[1-3]?\d)\s?)?[日号]"
+)
 
 
 def dates(text: str) -> list[Quantity]:
@@ -345,10 +348,11 @@ def dates(text: str) -> list[Quantity]:
             if 1 <= int(d) <= 31:
                 shown = f"{word} {d}" if m.group("m") else f"{d} {word}"
                 out.append(Quantity(shown, float(month * 100 + int(d)), "date", exact=True))
-    for m in _ZH_DATE.finditer(text):
-        month, day = int(m.group("m")), int(m.group("d"))
-        if 1 <= day <= 31:
-            out.append(Quantity(m.group(0), float(month * 100 + day), "date", exact=True))
+    for m in _ZH_DATE.finditer(text):  # 2月5日, 2月5日-7日, 2月5-7日
+        month = int(m.group("m"))
+        for d in (m.group("d"), m.group("d2")):
+            if d and 1 <= int(d) <= 31:
+                out.append(Quantity(m.group(0), float(month * 100 + int(d)), "date", exact=True))
     return out
 
 
