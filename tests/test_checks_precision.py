@@ -71,7 +71,8 @@ def test_a_basis_quarter(claim, paragraph, expected):
         ("the plant restarted in June", "工厂于4月复产", ["June"]),
         ("the plant restarted in April", "工厂于 4 月复产", []),
         ("sales to the end of August", "1-8月销量", []),
-        ("sales to the end of December", "四季度销量", ["December"]),
+        ("debt at the end of March", "一季度末负债", []),
+        ("sales to the end of December", "前三季度销量", ["December"]),
         ("talks resume on Wednesday", "Talks will resume on Wednesday.", []),
         ("talks resume on Wednesday", "谈判将于周三恢复。", []),
         ("talks resume on Friday", "Talks will resume on Wednesday.", ["Friday"]),
@@ -80,6 +81,9 @@ def test_a_basis_quarter(claim, paragraph, expected):
         ("the council spent £8m two years ago", "It spent £8m last year.", ["two years ago"]),
         ("前年资金闲置约30亿元", "去年资金闲置约30亿元", ["前年"]),
         ("this year's budget", "本年预算", []),
+        # 同比 is against a year before, whatever else the paragraph dates
+        ("sales this year rose 10% from a year earlier", "今年销量同比增长10%", []),
+        ("sales rose 10% from two years earlier", "今年销量同比增长10%", ["two years earlier"]),
     ],
 )
 def test_months_weekdays_and_relative_times(claim, paragraph, expected):
@@ -250,6 +254,9 @@ def test_a_move_stated_the_other_way():
             ["2 June", "3 June", "9 May"],
         ),
         ("talks were held on May 14", "Talks were held on 14 May.", []),
+        ("the fair runs from February 5-7", "展会于2月5日-7日举行", []),
+        ("the fair runs from February 5-7", "展会于2月5-7日举行", []),
+        ("the fair runs from February 5-8", "展会于2月5-7日举行", ["8"]),
         ("talks were held on May 14", "Talks were held on 14 May and 16 June.", []),
         ("talks were held on May 16", "Talks were held on 14 May and 16 June.", ["May 16"]),
         ("in May 5% of sales", "5月销售额的5%", []),  # May 5% is no date
@@ -287,3 +294,19 @@ def test_the_speaker_of_the_sentence_a_quote_comes_from():
     assert swapped_speaker("Passenger Tom Reed said the engine cut out.", english) == []
     assert swapped_speaker("Passenger Mia Lowe said the engine cut out.", english)
     assert swapped_speaker("Mia Lowe said the engine cut out.", "He said the engine cut out.") == []
+
+
+def test_a_figure_stands_for_the_closest_of_the_paragraph():
+    paragraph = ["全年收入同比增长15.2%；四季度吨净利环比下降约15%。"]
+    assert (
+        conflicts("Q4 profit per tonne was roughly 15% lower quarter on quarter.", paragraph) == []
+    )
+    assert conflicts("Q4 profit per tonne was roughly 15% higher quarter on quarter.", paragraph)
+
+
+def test_markets_own_figures_like_names():
+    paragraph = ["内销收入12.4亿元，同比增长8.5%；外销收入6.2亿元，同比下降3.1%。"]
+    faithful = "Domestic sales grew 8.5% to 1.24 billion yuan, while overseas sales fell 3.1%."
+    swapped = "Overseas sales grew 8.5% to 1.24 billion yuan, while domestic sales fell 3.1%."
+    assert swapped_figures(faithful, paragraph) == []
+    assert swapped_figures(swapped, paragraph)

@@ -357,7 +357,8 @@ def _placed(name_forms: dict[str, list[str]], text: str) -> list[tuple[int, int,
     out = []
     for name, forms in name_forms.items():
         for form in forms:
-            if han and not form.isascii():
+            if not form.isascii():  # a Chinese form of a market (内销 for domestic)
+                out += [(m.start(), m.end(), name) for m in re.finditer(re.escape(form), text)]
                 continue
             if (
                 han
@@ -372,6 +373,24 @@ def _placed(name_forms: dict[str, list[str]], text: str) -> list[tuple[int, int,
                 else:
                     out.append((m.start(), m.end(), name))
     return sorted(set(out))
+
+
+# The markets a report splits its figures by, which a brief names in English: "domestic gross
+# margin" ← 内销毛利率. They own figures as names do.
+_MARKETS = {
+    "domestic": ("内销", "国内", "境内"),
+    "overseas": ("外销", "海外", "境外"),
+    "online": ("线上",),
+    "offline": ("线下",),
+}
+_MARKET = re.compile(r"\b(?:" + "|".join(_MARKETS) + r")\b", re.IGNORECASE)
+
+
+def _markets(text: str) -> list[tuple[int, int, str, list[str]]]:
+    return [
+        (m.start(), m.end(), m.group(0).lower(), list(_MARKETS[m.group(0).lower()]))
+        for m in _MARKET.finditer(text)
+    ]
 
 
 def swapped_figures(statement: str, cited: list[str], brief: list[str] | None = None) -> list[str]:
@@ -400,7 +419,7 @@ def swapped_figures(statement: str, cited: list[str], brief: list[str] | None = 
                 out.append((m.start(), m.end(), name, _name_forms(name, tokens)))
         return out
 
-    own = runs(statement)
+    own = sorted(runs(statement) + _markets(statement))
     if not own:
         return []
     forms = {name: f for _, _, name, f in own}

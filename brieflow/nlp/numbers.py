@@ -466,18 +466,17 @@ _MONTH_SPAN = re.compile(r"月|\b(?:" + _MONTH_NAMES + r")\b", re.IGNORECASE)
 
 def _zh_months(text: str, found_periods: list[Quantity]) -> list[Quantity]:
     """A paragraph's months as a statement may name them ("in March" ← 3月; "by September" ←
-    1-9月)."""
+    1-9月; "at the end of March" ← 一季度末)."""
     out = []
     for m in _ZH_MONTH.finditer(text):
         n = _zh_or_digits(m.group("n"))
         if n is not None and 1 <= n <= 12:
             out.append(Quantity(m.group(0), float(n), "month", exact=True))
     for q in found_periods:
-        if not _MONTH_SPAN.search(q.text):
-            continue  # Q4 is no "by December"
         first, last = divmod(int(q.value), 100)
-        out += [Quantity(q.text, float(first), "month", exact=True)]
-        out += [Quantity(q.text, float(last), "month", exact=True)]
+        out += [Quantity(q.text, float(last), "month", exact=True)]  # "the end of March" ← 一季度末
+        if _MONTH_SPAN.search(q.text):  # a range of months names its first month too
+            out += [Quantity(q.text, float(first), "month", exact=True)]
     return out
 
 

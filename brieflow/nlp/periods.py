@@ -274,6 +274,9 @@ _ZH_WEEKDAY = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日"
 
 
 _FULL_YEAR = re.compile(r"全年")
+# A change measured against a year or a month before: "up 10% from a year earlier" ← 同比.
+_YEAR_BASIS = re.compile(r"同比|较?上年同期|较?去年同期|year[\s-]on[\s-]year|\byoy\b|\by/y\b", re.I)
+_MONTH_BASIS = re.compile(r"环比|month[\s-]on[\s-]month|\bmom\b|\bm/m\b", re.I)
 
 
 def time_words(text: str, *, generous: bool = False) -> list[Quantity]:
@@ -290,9 +293,13 @@ def time_words(text: str, *, generous: bool = False) -> list[Quantity]:
             out.append(
                 Quantity(m.group(0), float(_UNIT_CODE[unit] + offset), "relative", exact=True)
             )
-    if generous:  # 预计全年: the year the report is written in
+    if generous:  # 预计全年: the year the report is written in; 同比: against a year before
         for m in _FULL_YEAR.finditer(text):
             out.append(Quantity(m.group(0), float(_UNIT_CODE["year"]), "relative", exact=True))
+        for m in _YEAR_BASIS.finditer(text):
+            out.append(Quantity(m.group(0), float(_UNIT_CODE["year"] - 1), "relative", exact=True))
+        for m in _MONTH_BASIS.finditer(text):
+            out.append(Quantity(m.group(0), float(_UNIT_CODE["month"] - 1), "relative", exact=True))
     for m in _WEEKDAY.finditer(text):
         day = (
             _WEEKDAYS.index(m.group("en").lower()) + 1
@@ -324,7 +331,10 @@ _EN_DATE = re.compile(
     r"|\b" + _DAY_LIST.replace("days", "days2") + r"\s+(?P<m2>" + _MONTH + r")\b",
     re.IGNORECASE,
 )
-_ZH_DATE = re.compile(r"(?P<m>1[0-2]|0?[1-9])\s?月\s?(?P<d>[1-3]?\d)\s?[日号]")
+_ZH_DATE = re.compile(
+    r"(?P<m>1[0-2]|0?[1-9])\s?月\s?(?P<d>[1-3]?\d)\s?(?:[日号]\s?)?"
+    r"(?:[-—–~～至到]\s?(?P<d2>[1-3]?\d)\s?)?[日号]"
+)
 
 
 def dates(text: str) -> list[Quantity]:
@@ -338,10 +348,11 @@ def dates(text: str) -> list[Quantity]:
             if 1 <= int(d) <= 31:
                 shown = f"{word} {d}" if m.group("m") else f"{d} {word}"
                 out.append(Quantity(shown, float(month * 100 + int(d)), "date", exact=True))
-    for m in _ZH_DATE.finditer(text):
-        month, day = int(m.group("m")), int(m.group("d"))
-        if 1 <= day <= 31:
-            out.append(Quantity(m.group(0), float(month * 100 + day), "date", exact=True))
+    for m in _ZH_DATE.finditer(text):  # 2月5日, 2月5日-7日, 2月5-7日
+        month = int(m.group("m"))
+        for d in (m.group("d"), m.group("d2")):
+            if d and 1 <= int(d) <= 31:
+                out.append(Quantity(m.group(0), float(month * 100 + int(d)), "date", exact=True))
     return out
 
 

@@ -252,6 +252,9 @@ def figure_conflicts(
         same = [f for f in found if matches(claim.quantity, f.quantity)]
         if not same:
             continue  # the numbers check speaks for a figure the paragraphs do not hold
+        # the figure it stands for is the closest ("roughly 15%" is 约15%, not 15.2%)
+        gap = min(abs(f.quantity.value - claim.quantity.value) for f in same)
+        same = [f for f in same if abs(f.quantity.value - claim.quantity.value) <= gap + 1e-9]
         for axis in ("direction", "result", "basis"):
             mine = getattr(claim, axis)
             theirs = {getattr(f, axis) for f in same}
