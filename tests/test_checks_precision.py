@@ -310,3 +310,58 @@ def test_markets_own_figures_like_names():
     swapped = "Overseas sales grew 8.5% to 1.24 billion yuan, while domestic sales fell 3.1%."
     assert swapped_figures(faithful, paragraph) == []
     assert swapped_figures(swapped, paragraph)
+
+
+# -- found on heldout3's first run (the blind split), each both ways --------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "paragraph", "expected"),
+    [
+        # a currency sign opens a range whose scale closes it: the whole range is pounds
+        ("Guidance was cut to £3.1-3.3 billion", "指引下调至31亿至33亿英镑", []),
+        ("Guidance was cut to £3.1-3.4 billion", "指引下调至31亿至33亿英镑", ["3.4 billion"]),
+        (
+            "It now expects £2.2-2.4 billion from £2.6 billion",
+            "It now expects between £2.2bn and £2.4bn, from £2.6bn.",
+            [],
+        ),
+        # a day of the month that the paragraph gives without its month (5日 for "on May 5")
+        (
+            "The agency said on May 5 that talks resumed",
+            "该机构5日表示，双方已于5月4日恢复谈判",
+            [],
+        ),
+        (
+            "The agency said on May 6 that talks resumed",
+            "该机构5日表示，双方已于5月4日恢复谈判",
+            ["6"],
+        ),
+    ],
+)
+def test_heldout3_number_readings(claim, paragraph, expected):
+    assert missing(claim, paragraph) == expected
+
+
+def test_an_english_period_follows_its_figure():
+    from brieflow.nlp.periods import swapped_periods
+
+    paragraph = "该厂2023Q3出货12万台，2023Q4出货30万台，四季度环比大增。"
+    faithful = "Shipments rose from 120,000 units in Q3 2023 to 300,000 in Q4."
+    assert swapped_periods(faithful, [paragraph]) == []
+    swapped = "Shipments rose from 300,000 units in Q3 2023 to 120,000 in Q4."
+    assert len(swapped_periods(swapped, [paragraph])) == 2
+    paragraph = "上半年签约面积52万平方米，其中二季度签约31万平方米。"
+    assert (
+        swapped_periods("H1 contracts reached 520,000 sq m, 310,000 of them in Q2.", [paragraph])
+        == []
+    )
+    assert swapped_periods("H1 contracts reached 310,000 sq m, 520,000 of them in Q2.", [paragraph])
+
+
+def test_a_contract_is_not_a_contraction():
+    paragraph = "交易所将该合约保证金比例从10%上调至15%。"
+    assert (
+        conflicts("The exchange raised the contract's margin from 10% to 15%.", [paragraph]) == []
+    )
+    assert conflicts("The exchange cut the contract's margin from 15% to 10%.", [paragraph])

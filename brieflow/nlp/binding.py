@@ -43,7 +43,11 @@ def _merge(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, frozens
 
 
 def bind(
-    text: str, mentions: list[tuple[int, int, str]], *, subjects: bool = False
+    text: str,
+    mentions: list[tuple[int, int, str]],
+    *,
+    subjects: bool = False,
+    trailing: bool = False,
 ) -> list[tuple[Quantity, frozenset[str]]]:
     """Each figure of `text` (a Quantity) with the names it belongs to: those named since the
     figure before it in its sentence ("Nanjing, Changzhou and Foshan have 200,000"; "ToB产品销
@@ -51,7 +55,9 @@ def bind(
     same rank when a sentence lists its names first and then as many figures (or rounds of
     them). Empty when no name comes before it. With `subjects` (a statement, whose grammar
     is English) only a name that opens its clause owns a figure ("Beijing reported 22", not
-    "land in Foshan for 163 million", which "it" won)."""
+    "land in Foshan for 163 million", which "it" won). With `trailing` (periods in English) a
+    mention right after a figure is that figure's: "from 0.79 million in Q4 to 1.81 million in
+    Q1", "448,600, 396,500 of them in Q2"."""
     norm, found = located(text, generous=bool(_HAN.search(text)))
     if len(norm) != len(text):
         return []  # offsets would not line up
@@ -82,9 +88,16 @@ def bind(
         )
         owners: frozenset[str] = frozenset()
         last = lo
+        english = trailing and not _HAN.search(text[lo:hi])
         for s, e, q in every:
             if not _bound(q):
                 continue  # a year, a small count: the stretch of names goes on
+            after = [(b, ns) for a, b, ns in names_here if english and _after(text, e, a)]
+            if after and not ranked:
+                owners = after[0][1]
+                last = after[0][0]
+                out.append((q, owners))
+                continue
             since = [ns for a, _, ns in names_here if last <= a < s]
             if since:
                 owners = frozenset().union(*since)
@@ -98,6 +111,18 @@ def bind(
             else:
                 out.append((q, owners))
     return out
+
+
+# Between a figure and the period it is for, in English: "1.81 million in Q1", "396,500 of
+# them in Q2", "0.79 million vials in Q4 2020" (a few words, then in/for/during/over).
+_TRAILING_GAP = re.compile(
+    r"\s+(?:[A-Za-z'-]+\s+){0,3}?(?:in|for|during|over|by)\s+(?:the\s+)?", re.IGNORECASE
+)
+
+
+def _after(text: str, end: int, at: int) -> bool:
+    """A mention at `at` follows the figure that ends at `end`, joined as its period is."""
+    return at >= end and _TRAILING_GAP.fullmatch(text, end, at) is not None
 
 
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b|-year-old|届|次|名")

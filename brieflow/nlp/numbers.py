@@ -357,7 +357,8 @@ def _digit_numbers(text: str) -> list[_Found]:
 
 def _share_list_units(text: str, found: list[_Found]) -> None:
     """Members of a list or range without a unit of their own take the unit of its last
-    member: 7.03/9.89/14.17亿元, "120.6, 34.8 and 49.7 billion yuan", 18.2-56.37%."""
+    member: 7.03/9.89/14.17亿元, "120.6, 34.8 and 49.7 billion yuan", 18.2-56.37%, and a
+    currency sign that opens it is the whole range's: "£6.4-6.6 billion"."""
     for i in range(len(found) - 1, 0, -1):
         tail = found[i]
         if not (tail.scale or tail.unit or tail.currency) or tail.is_year():
@@ -365,10 +366,14 @@ def _share_list_units(text: str, found: list[_Found]) -> None:
         j = i
         while j > 0 and _LIST_GAP.fullmatch(text[found[j - 1].end : found[j].start]):
             member = found[j - 1]
-            if member.scale or member.unit or member.currency or member.is_year():
+            if member.scale or member.unit or member.is_year():
+                break
+            if member.currency and tail.currency and member.currency != tail.currency:
                 break
             member.scale, member.unit = tail.scale, tail.unit
             member.currency = member.currency or tail.currency
+            # "£6.4-6.6 billion": the sign opens the range, the scale closes it; both are pounds
+            tail.currency = tail.currency or member.currency
             j -= 1
 
 
@@ -672,6 +677,7 @@ def missing_numbers(
         dates,
         previous_quarters,
         relative_year,
+        same_day,
         time_unit,
         time_words,
     )
@@ -698,7 +704,7 @@ def missing_numbers(
             missing += [
                 q
                 for q in days
-                if not any(matches(q, f) for f in theirs)
+                if not any(same_day(q, f) for f in theirs)
                 and not any(v == q.value % 100 and t in q.text for v, t in said)
             ]
     bases = basis_periods(statement) if any(q.kind == "period" for q in missing) else set()

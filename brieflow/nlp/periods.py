@@ -45,7 +45,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (
         re.compile(
             r"\b(?:first|past)\s+(?P<n>two|three|2|3)\s+quarters\b"
-            r"|(?<![A-Za-z])Q1\s*[-–~]\s*Q?(?P<q>[23])(?![\d.%])"
+            r"|(?<![A-Za-z])Q1\s*[-–~]\s*Q?(?P<q>[23])(?![\d%]|\.\d)"
             r"|(?<![A-Za-z\d])1Q\s*[-–~]\s*(?P<q2>[23])Q|(?<![\d.])1\s*[-–~]\s*(?P<q3>[23])Q(?![A-Za-z])"
             r"|前(?P<zq>[二两三])季度?|前(?P<zh>两)个季度",
             re.IGNORECASE,
@@ -72,7 +72,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     # a quarter: Q3, 3Q, third quarter, third-quarter, (第)三季度, 单三季度, 一季报
     (
         re.compile(
-            r"(?<![A-Za-z])Q(?P<q>[1-4])(?![\d.%])|(?<![\d.])(?P<q2>[1-4])Q(?![A-Za-z])"
+            r"(?<![A-Za-z])Q(?P<q>[1-4])(?![\d%]|\.\d)|(?<![\d.])(?P<q2>[1-4])Q(?![A-Za-z])"
             r"|\b(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter\b"
             r"|(?<!前)(?<!前两)(?<!前三)第?(?P<z>[一二三四])季(?:度|报)?"
             r"|(?<![\w-])(?P<q3>[1-4])季度",
@@ -83,7 +83,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     # a half: H1, 1H, first half, first-half, 上半年, 下半年, 中报, 半年报
     (
         re.compile(
-            r"(?<![A-Za-z])H(?P<h>[12])(?![\d.%])|(?<![\d.])(?P<h2>[12])H(?![A-Za-z])"
+            r"(?<![A-Za-z])H(?P<h>[12])(?![\d%]|\.\d)|(?<![\d.])(?P<h2>[12])H(?![A-Za-z])"
             r"|\b(?P<o>first|second|latter)[\s-]half\b"
             r"|(?P<z>上|下)半年|中报|半年报|半年度",
             re.IGNORECASE,
@@ -353,7 +353,24 @@ def dates(text: str) -> list[Quantity]:
         for d in (m.group("d"), m.group("d2")):
             if d and 1 <= int(d) <= 31:
                 out.append(Quantity(m.group(0), float(month * 100 + int(d)), "date", exact=True))
+    for m in _ZH_BARE_DAY.finditer(text):  # 路透社2日报道: the 2nd of a month it leaves unsaid
+        if 1 <= int(m.group("d")) <= 31:
+            out.append(Quantity(m.group(0), float(m.group("d")), "date", exact=True))
     return out
+
+
+# A day of the month without its month (2日, 15号), as Chinese news dates the days around
+# its own: not the day of a dated month (2月1日), nor 日均 or 日内. A span (连续3日) reads as a
+# day too, which only lets more statements pass.
+_ZH_BARE_DAY = re.compile(r"(?<![\d月.\-])(?P<d>[1-3]?\d)\s?[日号](?![均内元])")
+
+
+def same_day(statement_day: Quantity, paragraph_day: Quantity) -> bool:
+    """A day of the statement is the paragraph's: the same month and day, or the same day
+    where the paragraph leaves the month unsaid (January 2 ← 2日)."""
+    if paragraph_day.value < 100:
+        return statement_day.value % 100 == paragraph_day.value
+    return statement_day.value == paragraph_day.value
 
 
 # A figure stated for the wrong one of the paragraph's periods: "Second-quarter revenue was
@@ -394,7 +411,7 @@ def swapped_periods(statement: str, paragraphs: list[str]) -> list[str]:
         return {n.split("\0")[1] for n in names}
 
     out = []
-    claims = bind(text, mine)
+    claims = bind(text, mine, trailing=True)
     for q, own in claims:
         if not own:
             continue

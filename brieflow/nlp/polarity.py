@@ -39,7 +39,7 @@ _EN_UP = (
 _EN_DOWN = (
     r"fell|fall(?:s|ing|en)?|down|dropp?\w*|declin\w*|slipp?\w*|slid\w*|cut\w*|lower\w*"
     r"|narrow\w*|shr[ai]nk\w*|shrunk|decreas\w*|reduc\w*|slump\w*|plung\w*|tumbl\w*"
-    r"|contract\w*|eas(?:e|ed|ing)|dipp?\w*|weaken\w*|lost|los(?:e|es|ing)|sank|sink\w*"
+    r"|contract(?:ed|ing|ion)|eas(?:e|ed|ing)|dipp?\w*|weaken\w*|lost|los(?:e|es|ing)|sank|sink\w*"
     r"|lowest|smaller|narrower|miss\w*|depreciat\w*|halv\w*|trimm?\w*|shed"
 )
 _ZH_UP = (
@@ -517,7 +517,7 @@ _TRENDS = {
     DOWN: re.compile(
         r"\b(?:fall(?:s|en|ing)?|fell|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?"
         r"|decreas(?:e|es|ed|ing)|lower|slid(?:e|es|ing)?|slump\w*|plung\w*|tumbl\w*|shr[ai]nk\w*"
-        r"|shrunk|narrow\w*|slow(?:s|ed|ing|er)?|weaken\w*|contract(?:s|ed|ing)|deteriorat\w*"
+        r"|shrunk|narrow\w*|slow(?:s|ed|ing|er)?|weaken\w*|contract(?:ed|ing)|deteriorat\w*"
         r"|down(?=\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?\d))\b"
         r"|下降|下跌|降价|减少|下滑|下行|走低|回落|收窄|缩小|放缓|降低|萎缩|走弱|下挫|减弱",
         re.IGNORECASE,
