@@ -134,11 +134,14 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
     numbers = article.numbers
     readings = Readings()  # each cited paragraph read once for the whole brief
     for where, statement, cites in todo:
+        if scorer.verbatim(statement.text, cites):
+            # a passage of its paragraph cannot turn it around, name someone it does not, or
+            # give its figures to another: every extractive point is one, and is done here
+            continue
         # a statement that turns its paragraph around is not carried, whatever its score
         texts = [article.paragraph(c).text for c in cites]
         turned = conflicts(statement.text, texts, readings)
-        if not scorer.verbatim(statement.text, cites):  # a passage cannot turn itself around
-            turned += scorer.turned_trends(statement.text, cites)
+        turned += scorer.turned_trends(statement.text, cites)
         if brief.language == "en":
             # who "the manager" or "he" is may have been said in the two paragraphs before, or
             # for "the 31-year-old added" by the nearest speaker named before (captions come
@@ -159,7 +162,7 @@ def check_support(brief: Brief, article: Article) -> list[Finding]:
             ]
             rest = [st.text for w, st in brief.statements() if w != where]
             turned += swapped_figures(statement.text, texts, rest)
-            if speakers(statement.text) and not scorer.verbatim(statement.text, cites):
+            if speakers(statement.text):
                 source = scorer.closest_sentence(statement.text, cites)
                 turned += swapped_speaker(statement.text, source) if source else []
         if turned:

@@ -326,6 +326,12 @@ def test_markets_own_figures_like_names():
             "It now expects between £2.2bn and £2.4bn, from £2.6bn.",
             [],
         ),
+        # but a price then a share is no range of yuan
+        (
+            "The target was cut 8% to 46 yuan, 21.5% above the price",
+            "目标价下调8%至46元，较现价有21.5%空间",
+            [],
+        ),
         # a day of the month that the paragraph gives without its month (5日 for "on May 5")
         (
             "The agency said on May 5 that talks resumed",

@@ -368,12 +368,14 @@ def _share_list_units(text: str, found: list[_Found]) -> None:
             member = found[j - 1]
             if member.scale or member.unit or member.is_year():
                 break
-            if member.currency and tail.currency and member.currency != tail.currency:
-                break
+            if member.currency:
+                # "£6.4-6.6 billion": the sign opens the range, the scale closes it; both are
+                # pounds (but "57 yuan, 29.6%" is no range of yuan)
+                if tail.unit or not tail.scale or tail.currency not in (None, member.currency):
+                    break
+                tail.currency = member.currency
             member.scale, member.unit = tail.scale, tail.unit
             member.currency = member.currency or tail.currency
-            # "£6.4-6.6 billion": the sign opens the range, the scale closes it; both are pounds
-            tail.currency = tail.currency or member.currency
             j -= 1
 
 
