@@ -371,3 +371,30 @@ def test_a_contract_is_not_a_contraction():
         conflicts("The exchange raised the contract's margin from 10% to 15%.", [paragraph]) == []
     )
     assert conflicts("The exchange cut the contract's margin from 15% to 10%.", [paragraph])
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ("研究员：今年订单增长较快，预计全年保持稳定。", True),  # 表示， written as ：
+        ("今年订单增长较快，预计全年保持稳定。", True),  # the speaker and a bracket left out
+        ("研究员：今年订单下降较快，预计全年保持稳定。", False),  # a word changed
+        ("今年订单增长较快，全年稳定。", False),  # short runs: not the paragraph's sentence
+        ("研究员：今年订单增长，预计全年保持稳定。", True),  # a qualifier left out: still carried
+        ("研究员：今年订单增长较快，预计全年保持稳定，", False),  # not the paragraph's end
+    ],
+)
+def test_a_cut_sentence_is_still_a_passage(statement, expected):
+    from brieflow.nlp.support import is_passage
+
+    paragraph = (
+        "据行业协会消息，该所研究员在会上表示，今年订单增长较快（含出口订单），预计全年保持稳定。"
+    )
+    assert is_passage(statement, [paragraph]) is expected
+
+
+def test_a_cut_may_not_leave_out_a_figure_or_a_negation():
+    from brieflow.nlp.support import is_passage
+
+    paragraph = "研究员表示，今年订单（不含出口）增长较快，明年（2026年）预计保持稳定。"
+    assert not is_passage("研究员：今年订单增长较快，明年预计保持稳定。", [paragraph])

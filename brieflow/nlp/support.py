@@ -250,9 +250,59 @@ def _anchored(clause: str, paragraphs: list[str]) -> bool:
 
 
 def is_passage(text: str, paragraphs: list[str]) -> bool:
-    """`text` appears word for word (whitespace aside) in one of `paragraphs`."""
+    """`text` appears word for word (whitespace aside) in one of `paragraphs`, or is one
+    paragraph's words in order with a lead and up to two asides left out (`_cut_passage`)."""
     needle = _flat(text)
-    return bool(needle) and any(needle in _flat(p) for p in paragraphs)
+    return bool(needle) and any(
+        needle in _flat(p) or _cut_passage(needle, _flat(p)) for p in paragraphs
+    )
+
+
+# What a left-out aside may not hold: a figure, or a word that turns what remains around.
+_KEEPS_MEANING = re.compile(r"\d|[不未没无非否勿]|\b(?:not|no|never|nor|without)\b|n't", re.I)
+_SPEAKER_MARK = "：:"  # the extractive engine writes a speaker's 表示， as ：
+
+
+def _cut_passage(needle: str, hay: str, max_pieces: int = 3) -> bool:
+    """`needle` is `hay`'s words in order, in at most `max_pieces` runs, as the extractive
+    engine's cuts leave a sentence (an aside in brackets, a leading source or dateline, 表示，
+    read as ：): what lies between two runs holds no figure or negation, every run but the
+    first has 4 characters or more, and a negation right before the first is no lead."""
+    j = 1
+    while j <= len(needle) and needle[:j] in hay:
+        j += 1
+    first = needle[: j - 1]
+    if not first or len(first) == len(needle):
+        return False
+    at = hay.find(first)
+    for _ in range(8):  # the first run may stand earlier in the paragraph too ("专家" twice)
+        if at < 0:
+            return False
+        if not _KEEPS_MEANING.search(hay[max(0, at - 4) : at]) and _runs_follow(
+            needle, len(first), hay, at + len(first), max_pieces - 1
+        ):
+            return True
+        at = hay.find(first, at + 1)
+    return False
+
+
+def _runs_follow(needle: str, i: int, hay: str, pos: int, runs: int) -> bool:
+    """needle[i:] is at most `runs` runs of hay[pos:], in order, each of 4 characters or
+    more, with no figure or negation left out between them."""
+    while i < len(needle):
+        if needle[i] in _SPEAKER_MARK and hay.find(needle[i], pos) != pos:
+            i += 1  # the colon the speaker cut wrote
+            continue
+        j = i + 1
+        while j <= len(needle) and hay.find(needle[i:j], pos) >= 0:
+            j += 1
+        piece = needle[i : j - 1]
+        at = hay.find(piece, pos) if piece else -1
+        if at < 0 or len(piece) < 4 or runs == 0 or _KEEPS_MEANING.search(hay[pos:at]):
+            return False
+        runs -= 1
+        pos, i = at + len(piece), j - 1
+    return True
 
 
 @lru_cache(maxsize=256)
