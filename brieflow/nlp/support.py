@@ -258,8 +258,16 @@ def is_passage(text: str, paragraphs: list[str]) -> bool:
     )
 
 
-# What a left-out aside may not hold: a figure, or a word that turns what remains around.
-_KEEPS_MEANING = re.compile(r"\d|[不未没无非否勿]|\b(?:not|no|never|nor|without)\b|n't", re.I)
+# What a left-out aside may not hold: a figure, or a word that turns what remains around. A
+# date may go (在26日的例行记者会上表示，): what remains says no less for it.
+_NEGATION = re.compile(r"[不未没无非否勿]|\b(?:not|no|never|nor|without)\b|n't", re.I)
+_DATE = re.compile(r"\d{1,4}\s?[年月日号时点]")
+
+
+def _changes_meaning(left_out: str) -> bool:
+    return bool(_NEGATION.search(left_out) or re.search(r"\d", _DATE.sub("", left_out)))
+
+
 _SPEAKER_MARK = "：:"  # the extractive engine writes a speaker's 表示， as ：
 
 
@@ -278,7 +286,7 @@ def _cut_passage(needle: str, hay: str, max_pieces: int = 3) -> bool:
     for _ in range(8):  # the first run may stand earlier in the paragraph too ("专家" twice)
         if at < 0:
             return False
-        if not _KEEPS_MEANING.search(hay[max(0, at - 4) : at]) and _runs_follow(
+        if not _NEGATION.search(hay[max(0, at - 4) : at]) and _runs_follow(
             needle, len(first), hay, at + len(first), max_pieces - 1
         ):
             return True
@@ -298,7 +306,7 @@ def _runs_follow(needle: str, i: int, hay: str, pos: int, runs: int) -> bool:
             j += 1
         piece = needle[i : j - 1]
         at = hay.find(piece, pos) if piece else -1
-        if at < 0 or len(piece) < 4 or runs == 0 or _KEEPS_MEANING.search(hay[pos:at]):
+        if at < 0 or len(piece) < 4 or runs == 0 or _changes_meaning(hay[pos:at]):
             return False
         runs -= 1
         pos, i = at + len(piece), j - 1
