@@ -260,7 +260,11 @@ def is_passage(text: str, paragraphs: list[str]) -> bool:
 
 # What a left-out aside may not hold: a figure, or a word that turns what remains around. A
 # date may go (在26日的例行记者会上表示，): what remains says no less for it.
-_NEGATION = re.compile(r"[不未没无非否勿]|\b(?:not|no|never|nor|without)\b|n't", re.I)
+_NEGATION = re.compile(
+    r"不(?!过|仅|断|少|同)|未(?!来)|没|无(?!论)|非(?!常)|否|勿"  # not 不过 (however), 未来, 非常…
+    r"|\b(?:not|no|never|nor|without)\b|n't",
+    re.I,
+)
 _DATE = re.compile(r"\d{1,4}\s?[年月日号时点]")
 
 
