@@ -277,18 +277,26 @@ _FROM_TO = re.compile(
 )
 
 
+def _from_to_pair(m: re.Match[str]) -> tuple[tuple[Quantity, str], tuple[Quantity, str]] | None:
+    """The (figure, text) a "from … to …" match moves from and to, when each is one figure."""
+    to_text = m.group("to") or m.group("to2")
+    from_text = m.group("from") or m.group("from2")
+    _, to_q = located(to_text)
+    _, from_q = located(from_text)
+    if len(to_q) != 1 or len(from_q) != 1:
+        return None
+    return (from_q[0][2], from_text), (to_q[0][2], to_text)
+
+
 def _from_to(statement: str) -> list[tuple[str, str, str]]:
     """Each "rose to 232.7 from 243.4" of the statement: (direction said, direction of its own
     figures, what it says)."""
     out = []
     for m in _FROM_TO.finditer(statement):
-        to_text = m.group("to") or m.group("to2")
-        from_text = m.group("from") or m.group("from2")
-        _, to_q = located(to_text)
-        _, from_q = located(from_text)
-        if len(to_q) != 1 or len(from_q) != 1:
+        pair = _from_to_pair(m)
+        if pair is None:
             continue
-        a, b = to_q[0][2], from_q[0][2]
+        (b, from_text), (a, to_text) = pair
         if a.kind != b.kind or a.value == b.value or a.exact or b.exact:
             continue
         cue = list(_CUE_BEFORE.finditer(statement[max(0, m.start() - 40) : m.start()]))
@@ -306,12 +314,9 @@ def _moves(text: str) -> list[tuple[Quantity, Quantity]]:
     norm, found = located(text, generous=True)
     out = []
     for m in _FROM_TO.finditer(norm):
-        to_text = m.group("to") or m.group("to2")
-        from_text = m.group("from") or m.group("from2")
-        _, to_q = located(to_text)
-        _, from_q = located(from_text)
-        if len(to_q) == 1 and len(from_q) == 1:
-            out.append((from_q[0][2], to_q[0][2]))
+        pair = _from_to_pair(m)
+        if pair is not None:
+            out.append((pair[0][0], pair[1][0]))
     for m in _ZH_FROM.finditer(norm):
         after = [(s, e, q) for s, e, q in found if m.end() <= s <= m.end() + 2]
         if not after:
