@@ -310,12 +310,14 @@ def test_two_batch_processes_on_overlapping_input_brief_each_article_once(
     records = [article_record(i, lang="en", seed=41) for i in range(40)]
     a = write_jsonl(tmp_path / "a.jsonl", records[:30])
     b = write_jsonl(tmp_path / "b.jsonl", records[10:])
-    llm = _Counting(records, a_only=10)
+    # a 2 s lease renewed every 0.5 s: a busy machine may stall the renewing thread for a
+    # second (a 1 s lease failed once so, with four jobs on two cores); slow answers outlast it
+    llm = _Counting(records, a_only=10, slow=2.5)
     with ChatServer(llm) as url:
         procs = [
             subprocess.Popen(
                 _llm_cmd(db, src),
-                env=_llm_env(url, lease=1.0),
+                env=_llm_env(url, lease=2.0),
                 cwd=tmp_path,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
