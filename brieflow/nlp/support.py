@@ -70,6 +70,7 @@ class SupportScorer:
         self._texts = {p.number: p.text for p in article.paragraphs}
         self._words: dict[int, set[str]] = {}
         self._units: dict[int, list[str]] | None = None
+        self._clauses: dict[tuple[int, ...], list[str]] = {}
 
     def lexical(self, text: str, cites: tuple[int, ...]) -> float:
         """Share of the statement's content words found in the cited paragraphs (same language)."""
@@ -142,17 +143,20 @@ class SupportScorer:
         return Verdict(ok, cited, best, best_score, "encoder")
 
     def _clause_units(self, cites: tuple[int, ...]) -> list[str]:
-        """The cited paragraphs' sentences and their clauses, once each."""
+        """The cited paragraphs' sentences and their clauses, once each (kept: the trend and
+        the appended-clause tests of every statement citing them read the same units)."""
         from .polarity import clauses
 
-        return list(
-            dict.fromkeys(
-                u
-                for n in cites
-                for t in split_sentences(self._texts.get(n, ""), self.language)
-                for u in (t, *clauses(t))
+        if cites not in self._clauses:
+            self._clauses[cites] = list(
+                dict.fromkeys(
+                    u
+                    for n in cites
+                    for t in split_sentences(self._texts.get(n, ""), self.language)
+                    for u in (t, *clauses(t))
+                )
             )
-        )
+        return self._clauses[cites]
 
     def unsupported_clauses(self, text: str, cites: tuple[int, ...]) -> list[str]:
         """Clauses of `text` with content of their own (CLAUSE_WORDS content words) that no
@@ -275,11 +279,13 @@ def _changes_meaning(left_out: str) -> bool:
 _SPEAKER_MARK = "：:"  # the extractive engine writes a speaker's 表示， as ：
 
 
+@lru_cache(maxsize=512)
 def _cut_passage(needle: str, hay: str, max_pieces: int = 3) -> bool:
     """`needle` is `hay`'s words in order, in at most `max_pieces` runs, as the extractive
     engine's cuts leave a sentence (an aside in brackets, a leading source or dateline, 表示，
     read as ：): what lies between two runs holds no figure or negation, every run but the
-    first has 4 characters or more, and a negation right before the first is no lead."""
+    first has 4 characters or more, and a negation right before the first is no lead. Cached
+    as `_flat` is: the numbers and support checks ask it of the same statement."""
     j = 1
     while j <= len(needle) and needle[:j] in hay:
         j += 1
